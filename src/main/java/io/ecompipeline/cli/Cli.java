@@ -1,0 +1,123 @@
+package io.ecompipeline.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.ecompipeline.infra.StartupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Parses the command line and runs one command; returns the process exit code. */
+public final class Cli {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+
+    static final String USAGE = """
+            usage: ecom-pipeline COMMAND [OPTIONS]
+
+              demo                              generate a small data set, process it end to end, print the KPIs
+              run                               the long-running service (polls S3 for file drops)
+              ingest --input DIR --output DIR   process local files (sub-folders of DIR are waves, in name order)
+                     [--timeout DURATION]       how long to wait for one wave's batch (default 10m)
+              help                              this text
+
+            Configuration: src/main/resources/application.properties; override any key with -Dkey=value or an
+            environment variable (pipeline.bucket -> PIPELINE_BUCKET). See README.md.
+            """;
+
+    private Cli() {
+    }
+
+    public static int run(String[] args) {
+        try {
+            if (args.length == 0) {
+                throw new UsageException("no command given");
+            }
+            String command = args[0];
+            Map<String, String> options = options(Arrays.asList(args).subList(1, args.length));
+            return switch (command) {
+                case "run" -> {
+                    noOptions(command, options);
+                    yield new PipelineApp(Map.of()).runForever();
+                }
+                case "ingest" -> ingest(options);
+                case "demo" -> {
+                    noOptions(command, options);
+                    yield new DemoCommand().run();
+                }
+                case "help", "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        } catch (StartupException e) {
+            System.err.println("error: " + e.getMessage());
+            return 3;
+        } catch (Exception e) {
+            LOG.error("Failed", e);
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int ingest(Map<String, String> options) throws Exception {
+        for (String key : options.keySet()) {
+            if (!List.of("input", "output", "timeout").contains(key)) {
+                throw new UsageException("unknown option --" + key + " for ingest");
+            }
+        }
+        String input = options.get("input");
+        String output = options.get("output");
+        if (input == null || output == null) {
+            throw new UsageException("ingest needs --input DIR and --output DIR");
+        }
+        Path in = Path.of(input);
+        if (!Files.isDirectory(in)) {
+            throw new UsageException("input folder " + in.toAbsolutePath() + " does not exist or is not a folder");
+        }
+        Path out = Path.of(output);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("output " + out.toAbsolutePath() + " exists and is not a folder");
+        }
+        String timeout = options.getOrDefault("timeout", "10m");
+        return new IngestCommand(in, out, org.apache.camel.util.TimeUtils.toDuration(timeout)).run();
+    }
+
+    private static void noOptions(String command, Map<String, String> options) {
+        if (!options.isEmpty()) {
+            throw new UsageException(command + " takes no options, got --" + options.keySet().iterator().next());
+        }
+    }
+
+    static Map<String, String> options(List<String> args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                value = args.get(++i);
+            } else {
+                throw new UsageException("option --" + name + " needs a value");
+            }
+            options.put(name, value);
+        }
+        return options;
+    }
+}

@@ -1,0 +1,195 @@
+package io.ecompipeline.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.ingest.BatchCompletion;
+import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.ingest.S3Objects;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@code ingest --input DIR --output DIR} (CONTRACT §6): each wave's files are uploaded to {@code incoming/} and
+ * processed as one batch, to the end, before the next wave; then the KPIs, file outcomes, reports and rejected
+ * rows are read back from DynamoDB and S3 into DIR.
+ */
+public final class IngestCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path input;
+    private final Path output;
+    private final Duration waveTimeout;
+
+    public IngestCommand(Path input, Path output, Duration waveTimeout) {
+        this.input = input;
+        this.output = output;
+        this.waveTimeout = waveTimeout;
+    }
+
+    /** A wave: a folder whose regular files are one batch. */
+    static List<Path> waves(Path input) throws IOException {
+        try (Stream<Path> children = Files.list(input)) {
+            List<Path> folders = children.filter(Files::isDirectory).sorted().toList();
+            return folders.isEmpty() ? List.of(input) : folders;
+        }
+    }
+
+    static List<Path> filesOf(Path wave) throws IOException {
+        try (Stream<Path> children = Files.list(wave)) {
+            return children.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    public int run() throws Exception {
+        try (PipelineApp app = new PipelineApp(Map.of("pipeline.poll.delay", "200"))) {
+            app.start();
+            return run(app);
+        }
+    }
+
+    public int run(PipelineApp app) throws Exception {
+        CamelContext context = app.context();
+        Summary summary = ingestWaves(app, context, waves(input), waveTimeout);
+        summary.export(output);
+        System.out.println(summary.describe(output));
+        return summary.complete() ? 0 : 1;
+    }
+
+    static Summary ingestWaves(PipelineApp app, CamelContext context, List<Path> waves, Duration timeout)
+            throws Exception {
+        S3Objects s3 = app.bean("s3Objects", S3Objects.class);
+        BatchCompletion completion = app.bean("batchCompletion", BatchCompletion.class);
+        BatchEvents events = app.bean("batchEvents", BatchEvents.class);
+        String incoming = context.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}");
+        Summary summary = new Summary(app, context);
+        int n = 0;
+        for (Path wave : waves) {
+            n++;
+            List<Path> files = filesOf(wave);
+            if (files.isEmpty()) {
+                LOG.info("Wave {}/{} ({}) has no files; skipped", n, waves.size(), wave.getFileName());
+                continue;
+            }
+            LOG.info("Wave {}/{} ({}): uploading {} files to {}", n, waves.size(), wave.getFileName(), files.size(),
+                    incoming);
+            completion.expectWave(files.size());
+            for (Path f : files) {
+                s3.put(incoming + f.getFileName(), f, "text/csv");
+            }
+            summary.uploaded += files.size();
+            awaitBatch(events, timeout, wave, summary);
+        }
+        return summary;
+    }
+
+    private static void awaitBatch(BatchEvents events, Duration timeout, Path wave, Summary summary)
+            throws InterruptedException {
+        while (true) {
+            BatchEvents.Ended event = events.awaitNext(timeout);
+            if (event == null) {
+                summary.problems.add("wave " + wave.getFileName() + ": no batch ended within " + timeout);
+                return;
+            }
+            if (event.finished()) {
+                summary.batchIds.add(event.batchId());
+                return;
+            }
+            if (event.gaveUp()) {
+                summary.problems.add("batch " + event.batchId() + " (wave " + wave.getFileName() + ") " + event.error());
+                return;
+            }
+            LOG.warn("Batch {} attempt failed ({}); waiting for its retry", event.batchId(), event.error());
+        }
+    }
+
+    /** What a run of waves produced, read back from S3 and DynamoDB. */
+    static final class Summary {
+        private final PipelineApp app;
+        private final CamelContext context;
+        final List<String> batchIds = new ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+        int uploaded;
+        int archived;
+        int quarantined;
+        long rejectedRows;
+
+        Summary(PipelineApp app, CamelContext context) {
+            this.app = app;
+            this.context = context;
+        }
+
+        boolean complete() {
+            return problems.isEmpty();
+        }
+
+        void export(Path out) throws IOException {
+            S3Objects s3 = app.bean("s3Objects", S3Objects.class);
+            KpiExport kpis = new KpiExport(app.bean("dynamoDbClient", DynamoDbClient.class));
+            Files.createDirectories(out);
+            KpiExport.writeCsv(out.resolve("order_kpis.csv"), KpiExport.ORDER_COLUMNS,
+                    kpis.rows(property("pipeline.dynamodb.order-kpis-table"), KpiExport.ORDER_COLUMNS, 1));
+            KpiExport.writeCsv(out.resolve("category_kpis.csv"), KpiExport.CATEGORY_COLUMNS,
+                    kpis.rows(property("pipeline.dynamodb.category-kpis-table"), KpiExport.CATEGORY_COLUMNS, 2));
+
+            String reportsPrefix = property("pipeline.prefix.reports");
+            List<List<String>> files = new ArrayList<>();
+            for (String batchId : batchIds) {
+                byte[] report = s3.read(reportsPrefix + batchId + ".json");
+                Files.write(SafePaths.inside(out, "reports", batchId + ".json"), report);
+                for (JsonNode f : JSON.readTree(report).get("files")) {
+                    String outcome = f.get("outcome").asText();
+                    files.add(List.of(f.get("key").asText(), outcome, batchId, f.path("reason").asText("")));
+                    if ("archived".equals(outcome)) {
+                        archived++;
+                    } else {
+                        quarantined++;
+                    }
+                    rejectedRows += f.get("rows_rejected").asLong();
+                    if (!f.path("rejected_rows").isNull() && !f.path("rejected_rows").asText("").isEmpty()) {
+                        String key = f.get("rejected_rows").asText();
+                        Files.write(SafePaths.inside(out, "rejected", batchId, key.substring(key.lastIndexOf('/') + 1)),
+                                s3.read(key));
+                    }
+                }
+            }
+            for (String prefix : List.of(property("pipeline.prefix.incoming"), property("pipeline.prefix.collected"))) {
+                for (S3Object left : s3.list(prefix)) {
+                    files.add(List.of(left.key(), "pending", "", "not processed"));
+                    problems.add(left.key() + " was neither archived nor quarantined");
+                }
+            }
+            files.sort((a, b) -> a.get(0).compareTo(b.get(0)));
+            KpiExport.writeCsv(out.resolve("files.csv"), List.of("key", "outcome", "batch_id", "reason"), files);
+        }
+
+        private String property(String key) {
+            return context.resolvePropertyPlaceholders("{{" + key + "}}");
+        }
+
+        String describe(Path out) {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format("Ingested %d files in %d batches: %d archived, %d quarantined, %d rows rejected.%n",
+                    uploaded, batchIds.size(), archived, quarantined, rejectedRows));
+            s.append("Output: ").append(out.toAbsolutePath()).append(" (order_kpis.csv, category_kpis.csv, files.csv, ")
+                    .append("reports/, rejected/)");
+            for (String p : problems) {
+                s.append(String.format("%nPROBLEM: %s", p));
+            }
+            return s.toString();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.ecompipeline.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.ecompipeline.ingest.ArrivalRegistrar;
+import io.ecompipeline.ingest.BatchCompletion;
+import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.ingest.BatchFinisher;
+import io.ecompipeline.ingest.BatchManifestAggregation;
+import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.kpi.CategoryKpiAggregation;
+import io.ecompipeline.kpi.KpiTableWriter;
+import io.ecompipeline.kpi.OrderKpiAggregation;
+import io.ecompipeline.state.BatchStore;
+import io.ecompipeline.state.StateApplier;
+import io.ecompipeline.validate.BatchValidator;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Creates the clients and beans the routes use, from the {@code pipeline.*} configuration, checks that S3, DynamoDB
+ * and PostgreSQL answer (a clear error at start-up beats a stuck poller), and applies the database schema.
+ */
+public class PipelineBeans implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineBeans.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Registry registry = context.getRegistry();
+        AwsClients aws = new AwsClients(settings);
+
+        String s3Endpoint = settings.optional("pipeline.s3.endpoint");
+        String dynamoDbEndpoint = settings.optional("pipeline.dynamodb.endpoint");
+        S3Client s3 = aws.s3(s3Endpoint);
+        DynamoDbClient dynamoDb = aws.dynamoDb(dynamoDbEndpoint);
+        SqsClient sqs = aws.sqs(settings.optional("pipeline.sqs.endpoint"));
+        registry.bind("s3Client", s3);
+        registry.bind("dynamoDbClient", dynamoDb);
+        registry.bind("sqsClient", sqs);
+
+        String bucket = settings.get("pipeline.bucket");
+        String orderTable = settings.get("pipeline.dynamodb.order-kpis-table");
+        String categoryTable = settings.get("pipeline.dynamodb.category-kpis-table");
+        String where = s3Endpoint == null ? "AWS region " + settings.get("pipeline.aws.region") : s3Endpoint;
+        if (settings.getBoolean("pipeline.provision-resources")) {
+            reachable("S3 at " + where, () -> Provisioner.bucket(s3, bucket));
+            reachable("DynamoDB at " + (dynamoDbEndpoint == null ? "AWS" : dynamoDbEndpoint), () -> {
+                Provisioner.table(dynamoDb, orderTable, "order_date", null);
+                Provisioner.table(dynamoDb, categoryTable, "category", "order_date");
+            });
+            reachable("SQS", () -> {
+                Provisioner.queue(sqs, settings.get("pipeline.sqs.dead-letter-queue"));
+                Provisioner.queue(sqs, settings.get("pipeline.sqs.alerts-queue"));
+            });
+        } else {
+            reachable("S3 bucket " + bucket + " at " + where, () -> s3.headBucket(b -> b.bucket(bucket)));
+            reachable("DynamoDB table " + orderTable, () -> dynamoDb.describeTable(b -> b.tableName(orderTable)));
+            reachable("DynamoDB table " + categoryTable, () -> dynamoDb.describeTable(b -> b.tableName(categoryTable)));
+        }
+
+        HikariDataSource dataSource = dataSource(settings);
+        applySchema(dataSource);
+        registry.bind("dataSource", dataSource);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        });
+
+        PostgresAggregationRepository collector = new PostgresAggregationRepository(
+                new DataSourceTransactionManager(dataSource), "pipeline.batch_collector", dataSource);
+        collector.setUseRecovery(true);
+        collector.setRecoveryInterval(settings.getMillis("pipeline.batch.retry-interval"));
+        collector.setMaximumRedeliveries(settings.getInt("pipeline.batch.max-attempts"));
+        collector.setDeadLetterUri("direct:batch-dead-letter");
+        registry.bind("batchCollectorRepository", collector);
+
+        String incoming = settings.get("pipeline.prefix.incoming");
+        S3Objects objects = new S3Objects(s3, bucket);
+        BatchStore batches = new BatchStore(dataSource);
+        registry.bind("s3Objects", objects);
+        registry.bind("batchStore", batches);
+        registry.bind("arrivals", new ArrivalRegistrar(objects, incoming, settings.get("pipeline.prefix.collected")));
+        registry.bind("batchManifestAggregation", new BatchManifestAggregation());
+        registry.bind("batchCompletion", new BatchCompletion(settings.getInt("pipeline.batch.min-order-files"),
+                settings.getInt("pipeline.batch.min-item-files"), settings.getMillis("pipeline.batch.force-after"),
+                batches::catalogKnown));
+        String maxShare = settings.optional("pipeline.validation.max-rejected-share");
+        registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
+                settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
+                settings.getInt("pipeline.validation.max-raw-chars")));
+        registry.bind("stateApplier", new StateApplier(dataSource));
+        registry.bind("orderKpiAggregation", new OrderKpiAggregation());
+        registry.bind("categoryKpiAggregation", new CategoryKpiAggregation());
+        registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb, dataSource, orderTable, categoryTable,
+                settings.getInt("pipeline.dynamodb.max-write-attempts")));
+        registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming,
+                settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
+                settings.get("pipeline.prefix.reports")));
+        registry.bind("batchEvents", new BatchEvents());
+    }
+
+    private static HikariDataSource dataSource(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("pipeline");
+        config.setJdbcUrl(settings.get("pipeline.jdbc.url"));
+        config.setUsername(settings.optional("pipeline.jdbc.user"));
+        config.setPassword(settings.optional("pipeline.jdbc.password"));
+        config.setMaximumPoolSize(settings.getInt("pipeline.jdbc.pool-size"));
+        config.setConnectionTimeout(10_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StartupException("Cannot reach PostgreSQL at " + settings.get("pipeline.jdbc.url") + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /** Applies schema.sql under an advisory lock, so two instances starting together do not race. */
+    private static void applySchema(DataSource dataSource) throws SQLException, IOException {
+        String schema;
+        try (InputStream in = PipelineBeans.class.getResourceAsStream("/sql/schema.sql")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SELECT pg_advisory_xact_lock(4242001)");
+            for (String statement : schema.split(";\\s*\\n")) {
+                String sql = statement.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b);
+                if (!sql.isBlank()) {
+                    s.execute(sql);
+                }
+            }
+            c.commit();
+        }
+        LOG.info("Database schema 'pipeline' ready");
+    }
+
+    private interface Check {
+        void run();
+    }
+
+    private static void reachable(String what, Check check) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            throw new StartupException("Cannot reach " + what + ": " + rootMessage(e), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return e == t ? message : e.getMessage() + " (" + message + ")";
+    }
+}

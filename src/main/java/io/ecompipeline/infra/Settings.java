@@ -1,0 +1,38 @@
+package io.ecompipeline.infra;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/** Typed reads of the {@code pipeline.*} configuration (application.properties, system properties, env). */
+public final class Settings {
+
+    private final PropertiesComponent properties;
+
+    public Settings(CamelContext context) {
+        this.properties = context.getPropertiesComponent();
+    }
+
+    public String get(String key) {
+        return properties.resolveProperty(key).map(String::trim)
+                .orElseThrow(() -> new IllegalStateException("Missing configuration property " + key));
+    }
+
+    /** The value, or null when the property is absent or blank. */
+    public String optional(String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    /** A duration such as {@code 30m}, {@code 1h30m}, {@code 500ms} or plain milliseconds. */
+    public long getMillis(String key) {
+        return TimeUtils.toMilliSeconds(get(key));
+    }
+}

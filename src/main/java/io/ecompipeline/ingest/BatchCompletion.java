@@ -1,0 +1,71 @@
+package io.ecompipeline.ingest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import io.ecompipeline.validate.FileKind;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When the open batch closes (CONTRACT §2). In service mode: enough orders and items files (and a catalog file
+ * while none is known), and every file of the poll that reached those counts collected; or {@code force-after}
+ * since the first file arrived. In one-shot mode ({@link #expectWave}): when the wave's files are all collected.
+ */
+public class BatchCompletion {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCompletion.class);
+
+    private final int minOrderFiles;
+    private final int minItemFiles;
+    private final long forceAfterMillis;
+    private final BooleanSupplier catalogKnown;
+    private volatile Integer expectedWaveFiles;
+
+    public BatchCompletion(int minOrderFiles, int minItemFiles, long forceAfterMillis, BooleanSupplier catalogKnown) {
+        this.minOrderFiles = minOrderFiles;
+        this.minItemFiles = minItemFiles;
+        this.forceAfterMillis = forceAfterMillis;
+        this.catalogKnown = catalogKnown;
+    }
+
+    /** One-shot mode: the next batch is exactly the next {@code files} arrivals. */
+    public void expectWave(int files) {
+        expectedWaveFiles = files;
+    }
+
+    public void serviceMode() {
+        expectedWaveFiles = null;
+    }
+
+    public boolean isComplete(Exchange batch) {
+        List<FileArrival> files = FileArrival.fromManifest(batch.getMessage().getBody(String.class));
+        Integer expected = expectedWaveFiles;
+        if (expected != null) {
+            return files.size() >= expected;
+        }
+        Map<FileKind, Long> counts = files.stream()
+                .flatMap(f -> FileKind.ofName(f.incomingKey()).stream())
+                .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+        long orders = counts.getOrDefault(FileKind.ORDERS, 0L);
+        long items = counts.getOrDefault(FileKind.ITEMS, 0L);
+        long products = counts.getOrDefault(FileKind.PRODUCTS, 0L);
+        boolean pollComplete = batch.getMessage().getHeader(BatchManifestAggregation.POLL_COMPLETE, false, Boolean.class);
+        boolean enough = orders >= minOrderFiles && items >= minItemFiles
+                && (products > 0 || catalogKnown.getAsBoolean());
+        LOG.info("Open batch holds {} files ({} orders, {} items, {} catalog); closes at {} orders + {} items files{}",
+                files.size(), orders, items, products, minOrderFiles, minItemFiles,
+                enough && !pollComplete ? ", once this poll's files are in" : "");
+        return enough && pollComplete;
+    }
+
+    /** Completion timeout of the open batch: what is left of force-after since its first file arrived. */
+    public long remainingMillis(Exchange batch) {
+        Long first = batch.getMessage().getHeader(BatchManifestAggregation.FIRST_ARRIVAL, Long.class);
+        long start = first == null ? System.currentTimeMillis() : first;
+        return Math.max(1, start + forceAfterMillis - System.currentTimeMillis());
+    }
+}

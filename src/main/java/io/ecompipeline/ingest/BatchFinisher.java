@@ -1,0 +1,136 @@
+package io.ecompipeline.ingest;
+
+import java.sql.Date;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.state.BatchStore;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends a batch: every file goes to {@code archive/<batch-id>/} or, with an {@code .error.json} beside it, to
+ * {@code quarantine/<batch-id>/} (copy, verify, then delete), and the quality report goes to
+ * {@code reports/<batch-id>.json}. Repeating it after a crash finishes what is left.
+ */
+public class BatchFinisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchFinisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final S3Objects s3;
+    private final BatchStore batches;
+    private final String incomingPrefix;
+    private final String archivePrefix;
+    private final String quarantinePrefix;
+    private final String reportsPrefix;
+
+    public BatchFinisher(S3Objects s3, BatchStore batches, String incomingPrefix, String archivePrefix,
+            String quarantinePrefix, String reportsPrefix) {
+        this.s3 = s3;
+        this.batches = batches;
+        this.incomingPrefix = incomingPrefix;
+        this.archivePrefix = archivePrefix;
+        this.quarantinePrefix = quarantinePrefix;
+        this.reportsPrefix = reportsPrefix;
+    }
+
+    public Map<String, Object> finish(@Header("batchId") String batchId) throws Exception {
+        List<BatchFile> files = batches.files(batchId);
+        Set<String> used = new HashSet<>();
+        int archived = 0;
+        for (BatchFile f : files) {
+            boolean quarantined = !BatchFile.ARCHIVED.equals(f.outcome());
+            String finalKey = f.finalKey() != null ? f.finalKey() : finalKey(f, quarantined, used);
+            used.add(finalKey);
+            if (quarantined) {
+                s3.put(finalKey + ".error.json", JSON.writeValueAsBytes(errorOf(f)), "application/json");
+            }
+            s3.moveVerified(f.collectedKey(), finalKey);
+            if (f.finalKey() == null) {
+                batches.recordFinalKey(f, finalKey);
+            }
+            archived += quarantined ? 0 : 1;
+        }
+        Map<String, Object> report = report(batchId, batches.files(batchId), batches.touchedDates(batchId));
+        s3.put(reportsPrefix + batchId + ".json", JSON.writeValueAsBytes(report), "application/json");
+        batches.markStatus(batchId, BatchStore.FINISHED);
+        LOG.info("[{}] Finished: {} files archived, {} quarantined, report {}{}.json", batchId, archived,
+                files.size() - archived, reportsPrefix, batchId);
+        return report;
+    }
+
+    private String finalKey(BatchFile f, boolean quarantined, Set<String> used) {
+        String relative = f.incomingKey().startsWith(incomingPrefix)
+                ? f.incomingKey().substring(incomingPrefix.length()) : f.fileName();
+        String base = (quarantined ? quarantinePrefix : archivePrefix) + f.batchId() + "/";
+        String key = base + relative;
+        if (used.contains(key)) {
+            // the same name arrived twice in one batch: keep both, the second under its arrival id
+            String arrival = f.collectedKey().split("/")[1];
+            key = base + arrival + "/" + relative;
+        }
+        return key;
+    }
+
+    private static Map<String, Object> errorOf(BatchFile f) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("file", f.incomingKey());
+        error.put("batch_id", f.batchId());
+        error.put("reason", f.reason());
+        error.put("detail", f.detail());
+        error.put("size_bytes", f.size());
+        return error;
+    }
+
+    static Map<String, Object> report(String batchId, List<BatchFile> files, List<Date> touched) throws SQLException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("batch_id", batchId);
+        report.put("finished_at", Instant.now().toString());
+        long read = 0;
+        long accepted = 0;
+        long rejected = 0;
+        int quarantined = 0;
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (BatchFile f : files) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("key", f.incomingKey());
+            e.put("kind", f.kind());
+            e.put("outcome", f.outcome());
+            e.put("reason", f.reason());
+            e.put("detail", f.detail());
+            e.put("stored_at", f.finalKey());
+            e.put("size_bytes", f.size());
+            e.put("rows_read", f.rowsRead());
+            e.put("rows_accepted", f.rowsAccepted());
+            e.put("rows_rejected", f.rowsRejected());
+            e.put("rejected_by_reason", f.rejected());
+            e.put("rejected_rows", f.rejectedKey());
+            entries.add(e);
+            read += f.rowsRead();
+            accepted += f.rowsAccepted();
+            rejected += f.rowsRejected();
+            quarantined += BatchFile.ARCHIVED.equals(f.outcome()) ? 0 : 1;
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("files", files.size());
+        totals.put("archived", files.size() - quarantined);
+        totals.put("quarantined", quarantined);
+        totals.put("rows_read", read);
+        totals.put("rows_accepted", accepted);
+        totals.put("rows_rejected", rejected);
+        report.put("totals", totals);
+        report.put("files", entries);
+        report.put("order_dates_changed", touched.stream().map(d -> d.toLocalDate().toString()).toList());
+        return report;
+    }
+}

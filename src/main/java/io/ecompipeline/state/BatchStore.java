@@ -1,0 +1,231 @@
+package io.ecompipeline.state;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.ingest.FileArrival;
+import io.ecompipeline.validate.FileKind;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The batch records in PostgreSQL: which files a batch holds, in what order they are read, and how far it got. */
+public class BatchStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchStore.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static final String COLLECTED = "collected";
+    public static final String VALIDATED = "validated";
+    public static final String APPLIED = "applied";
+    public static final String LOADED = "loaded";
+    public static final String FINISHED = "finished";
+    private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, APPLIED, LOADED, FINISHED);
+
+    private final DataSource dataSource;
+
+    public BatchStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Records a closed batch from its manifest and returns its id. The id is derived from the manifest (files and
+     * arrival times), so opening the same manifest again (a redelivery after a crash) returns the same batch.
+     */
+    public String open(String manifest) throws SQLException {
+        List<FileArrival> arrivals = new ArrayList<>(FileArrival.fromManifest(manifest));
+        arrivals.sort(readOrder());
+        long firstArrival = arrivals.stream().mapToLong(FileArrival::arrivedAt).min().orElse(System.currentTimeMillis());
+        String batchId = batchId(firstArrival, arrivals);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement batch = c.prepareStatement(
+                    "INSERT INTO pipeline.batches (batch_id, status, first_arrival) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+                    PreparedStatement file = c.prepareStatement("INSERT INTO pipeline.batch_files "
+                            + "(batch_id, incoming_key, collected_key, kind, size_bytes, read_order) "
+                            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                batch.setString(1, batchId);
+                batch.setString(2, COLLECTED);
+                batch.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(firstArrival)));
+                batch.executeUpdate();
+                int order = 0;
+                for (FileArrival a : arrivals) {
+                    file.setString(1, batchId);
+                    file.setString(2, a.incomingKey());
+                    file.setString(3, a.collectedKey());
+                    file.setString(4, FileKind.ofName(a.incomingKey()).map(FileKind::label).orElse(null));
+                    file.setLong(5, a.size());
+                    file.setInt(6, order++);
+                    file.addBatch();
+                }
+                file.executeBatch();
+            }
+            c.commit();
+        }
+        LOG.info("[{}] Batch closed with {} files", batchId, arrivals.size());
+        return batchId;
+    }
+
+    /** Catalog files first, then orders, then items, each by key; unrecognised names last. */
+    static Comparator<FileArrival> readOrder() {
+        return Comparator.<FileArrival>comparingInt(a -> FileKind.ofName(a.incomingKey()).map(Enum::ordinal).orElse(9))
+                .thenComparing(FileArrival::incomingKey)
+                .thenComparingLong(FileArrival::arrivedAt);
+    }
+
+    static String batchId(long firstArrival, List<FileArrival> arrivals) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            arrivals.stream().map(FileArrival::toLine).sorted()
+                    .forEach(k -> sha.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
+            return ID_TIME.format(Instant.ofEpochMilli(firstArrival)) + "-" + HexFormat.of().formatHex(sha.digest(), 0, 3);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<BatchFile> files(@Header("batchId") String batchId) throws SQLException {
+        List<BatchFile> files = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT * FROM pipeline.batch_files WHERE batch_id = ? ORDER BY read_order")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    files.add(new BatchFile(batchId, r.getString("incoming_key"), r.getString("collected_key"),
+                            r.getString("kind"), r.getLong("size_bytes"), r.getInt("read_order"), r.getString("outcome"),
+                            r.getString("reason"), r.getString("detail"), r.getLong("rows_read"),
+                            r.getLong("rows_accepted"), readCounts(r.getString("rejected")), r.getString("rejected_key"),
+                            r.getString("final_key")));
+                }
+            }
+        }
+        return files;
+    }
+
+    private static Map<String, Long> readCounts(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Long>>() {
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Unreadable rejected counts: " + json, e);
+        }
+    }
+
+    public void recordValidation(BatchFile file) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE pipeline.batch_files SET outcome = ?, reason = ?, detail = ?, rows_read = ?, rows_accepted = ?, "
+                        + "rejected = ?::jsonb, rejected_key = ? WHERE batch_id = ? AND collected_key = ?")) {
+            s.setString(1, file.outcome());
+            s.setString(2, file.reason());
+            s.setString(3, file.detail());
+            s.setLong(4, file.rowsRead());
+            s.setLong(5, file.rowsAccepted());
+            s.setString(6, JSON.writeValueAsString(file.rejected()));
+            s.setString(7, file.rejectedKey());
+            s.setString(8, file.batchId());
+            s.setString(9, file.collectedKey());
+            s.executeUpdate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void recordFinalKey(BatchFile file, String finalKey) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE pipeline.batch_files SET final_key = ? WHERE batch_id = ? AND collected_key = ?")) {
+            s.setString(1, finalKey);
+            s.setString(2, file.batchId());
+            s.setString(3, file.collectedKey());
+            s.executeUpdate();
+        }
+    }
+
+    public String status(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT status FROM pipeline.batches WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalArgumentException("Unknown batch " + batchId);
+                }
+                return r.getString(1);
+            }
+        }
+    }
+
+    /** True when the batch has already passed {@code step} (so redoing it is skipped). */
+    public boolean isPast(@Header("batchId") String batchId, String step) throws SQLException {
+        return PROGRESS.indexOf(status(batchId)) >= PROGRESS.indexOf(step);
+    }
+
+    public void markStatus(@Header("batchId") String batchId, String status) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE pipeline.batches SET status = ?, error = NULL, updated_at = now() WHERE batch_id = ?")) {
+            s.setString(1, status);
+            s.setString(2, batchId);
+            s.executeUpdate();
+        }
+        LOG.info("[{}] Batch {}", batchId, status);
+    }
+
+    public void markFailed(@Header("batchId") String batchId, String error) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE pipeline.batches SET error = ?, updated_at = now() WHERE batch_id = ?")) {
+            s.setString(1, error);
+            s.setString(2, batchId);
+            s.executeUpdate();
+        }
+    }
+
+    /** The order dates whose KPIs the batch changed, ascending (as SQL dates, for the KPI queries). */
+    public List<Date> touchedDates(@Header("batchId") String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT touched_dates FROM pipeline.batches WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                List<Date> dates = new ArrayList<>();
+                if (r.next()) {
+                    Array array = r.getArray(1);
+                    for (Object d : (Object[]) array.getArray()) {
+                        dates.add((Date) d);
+                    }
+                }
+                dates.sort(null);
+                return dates;
+            }
+        }
+    }
+
+    public boolean catalogKnown() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pipeline.catalog)"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the catalog state: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.ecompipeline.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.support.TestPipeline;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** The service's batch closing rules (CONTRACT §2) with short durations, and a pending batch across a restart. */
+class ServiceModeTest {
+
+    private static final String PRODUCTS = "product_id,category,name,price\n1,Books,Dune,10.00\n";
+
+    private static void drop(TestPipeline pipeline, String name, String content) {
+        pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + name),
+                RequestBody.fromString(content, StandardCharsets.UTF_8));
+    }
+
+    private static String orders(int id) {
+        return "order_id,user_id,order_date,total_amount,status\n" + id + ",1,2025-01-01,10.00,delivered\n";
+    }
+
+    private static String items(int id) {
+        return "order_id,product_id,quantity,unit_price\n" + id + ",1,1,10.00\n";
+    }
+
+    private static List<String> keys(TestPipeline pipeline, String prefix) {
+        return pipeline.objects().keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static JsonNode onlyReport(TestPipeline pipeline) throws Exception {
+        List<String> reports = keys(pipeline, "reports/");
+        assertThat(reports).hasSize(1);
+        return new ObjectMapper().readTree(pipeline.object(reports.get(0)));
+    }
+
+    @Test
+    void batchClosesWhenTheThresholdsAreMet() throws Exception {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.min-order-files", "2",
+                "pipeline.batch.min-item-files", "2", "pipeline.batch.force-after", "1h"))) {
+            drop(pipeline, "products.csv", PRODUCTS);
+            drop(pipeline, "orders_1.csv", orders(1));
+            drop(pipeline, "order_items_1.csv", items(1));
+            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            Thread.sleep(1500);
+            assertThat(keys(pipeline, "reports/")).as("batch below its thresholds stays open").isEmpty();
+
+            drop(pipeline, "orders_2.csv", orders(2));
+            drop(pipeline, "order_items_2.csv", items(2));
+            await("a batch report", Duration.ofSeconds(30), () -> !keys(pipeline, "reports/").isEmpty());
+            JsonNode report = onlyReport(pipeline);
+            assertThat(report.get("totals").get("archived").asInt()).isEqualTo(5);
+            assertThat(keys(pipeline, "collected/")).isEmpty();
+            assertThat(keys(pipeline, "incoming/")).isEmpty();
+            assertThat(keys(pipeline, "archive/")).hasSize(5);
+        }
+    }
+
+    @Test
+    void batchClosesAfterForceAfterEvenBelowTheThresholds() throws Exception {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.force-after", "3s"))) {
+            drop(pipeline, "products.csv", PRODUCTS);
+            drop(pipeline, "orders_1.csv", orders(1));
+            drop(pipeline, "order_items_1.csv", items(1));
+            long started = System.nanoTime();
+            await("a forced batch", Duration.ofSeconds(30), () -> !keys(pipeline, "reports/").isEmpty());
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(onlyReport(pipeline).get("totals").get("archived").asInt()).isEqualTo(3);
+            assertThat(keys(pipeline, "collected/")).isEmpty();
+        }
+    }
+
+    @Test
+    void pendingBatchSurvivesARestart() throws Exception {
+        Map<String, String> config = Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "2",
+                "pipeline.batch.force-after", "1h");
+        try (TestPipeline pipeline = TestPipeline.fresh(config)) {
+            drop(pipeline, "products.csv", PRODUCTS);
+            drop(pipeline, "orders_1.csv", orders(1));
+            drop(pipeline, "order_items_1.csv", items(1));
+            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            Thread.sleep(500);
+        }
+        try (TestPipeline pipeline = TestPipeline.restart(config)) {
+            drop(pipeline, "orders_2.csv", orders(2));
+            drop(pipeline, "order_items_2.csv", items(2));
+            await("a batch report", Duration.ofSeconds(30), () -> !keys(pipeline, "reports/").isEmpty());
+            JsonNode report = onlyReport(pipeline);
+            assertThat(report.get("totals").get("archived").asInt()).as("one batch with the files of both runs")
+                    .isEqualTo(5);
+            assertThat(report.get("totals").get("rows_accepted").asInt()).isEqualTo(5);
+            assertThat(keys(pipeline, "collected/")).isEmpty();
+        }
+    }
+}
