@@ -2,6 +2,8 @@ package io.ecompipeline.cli;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,10 @@ public final class KpiExport {
             List.of("order_date", "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers");
     static final List<String> CATEGORY_COLUMNS =
             List.of("category", "order_date", "daily_revenue", "avg_order_value", "avg_return_rate");
+
+    /** DynamoDB keeps numbers without trailing zeros; the files show money with 2 decimals and rates with 4. */
+    private static final Map<String, Integer> SCALES = Map.of("total_revenue", 2, "daily_revenue", 2,
+            "avg_order_value", 2, "return_rate", 4, "avg_return_rate", 4);
 
     private final DynamoDbClient dynamoDb;
 
@@ -40,7 +46,14 @@ public final class KpiExport {
         List<String> row = new ArrayList<>();
         for (String c : columns) {
             AttributeValue v = item.get(c);
-            row.add(v == null ? "" : v.n() != null ? v.n() : v.s());
+            if (v == null) {
+                row.add("");
+            } else if (v.n() != null) {
+                Integer scale = SCALES.get(c);
+                row.add(scale == null ? v.n() : new BigDecimal(v.n()).setScale(scale, RoundingMode.UNNECESSARY).toPlainString());
+            } else {
+                row.add(v.s());
+            }
         }
         return row;
     }

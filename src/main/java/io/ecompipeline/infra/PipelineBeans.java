@@ -25,7 +25,7 @@ import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchValidator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -88,8 +88,8 @@ public class PipelineBeans implements CamelConfiguration {
             }
         });
 
-        PostgresAggregationRepository collector = new PostgresAggregationRepository(
-                new DataSourceTransactionManager(dataSource), "pipeline.batch_collector", dataSource);
+        JdbcAggregationRepository collector = new JdbcAggregationRepository(
+                new DataSourceTransactionManager(dataSource), "batch_collector", dataSource);
         collector.setUseRecovery(true);
         collector.setRecoveryInterval(settings.getMillis("pipeline.batch.retry-interval"));
         collector.setMaximumRedeliveries(settings.getInt("pipeline.batch.max-attempts"));
@@ -129,6 +129,8 @@ public class PipelineBeans implements CamelConfiguration {
         config.setPassword(settings.optional("pipeline.jdbc.password"));
         config.setMaximumPoolSize(settings.getInt("pipeline.jdbc.pool-size"));
         config.setConnectionTimeout(10_000);
+        // unqualified names (Camel's aggregation repository tables) resolve in the pipeline schema
+        config.setSchema("pipeline");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         try {
             return new HikariDataSource(config);

@@ -3,7 +3,7 @@ package io.ecompipeline.ingest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Date;
+import java.time.Instant;
 import java.util.HexFormat;
 
 import org.apache.camel.Header;
@@ -32,9 +32,9 @@ public class ArrivalRegistrar {
 
     /** Returns the arrival as a manifest line, the body the collector aggregates. */
     public String register(@Header("CamelAwsS3Key") String key, @Header("CamelAwsS3ETag") String etag,
-            @Header("CamelAwsS3LastModified") Date lastModified, @Header("CamelAwsS3ContentLength") Long size) {
+            @Header("CamelAwsS3LastModified") Instant lastModified, @Header("CamelAwsS3ContentLength") Long size) {
         String cleanEtag = etag == null ? "" : etag.replace("\"", "");
-        long modified = lastModified == null ? 0 : lastModified.getTime();
+        long modified = lastModified == null ? 0 : lastModified.toEpochMilli();
         String relative = key.startsWith(incomingPrefix) ? key.substring(incomingPrefix.length()) : key;
         String collectedKey = collectedPrefix + arrivalId(key, cleanEtag, modified) + "/" + relative;
         long length = s3.moveVerified(key, collectedKey);

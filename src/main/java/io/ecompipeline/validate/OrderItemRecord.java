@@ -2,6 +2,7 @@ package io.ecompipeline.validate;
 
 import java.math.BigDecimal;
 
+import org.apache.camel.dataformat.bindy.annotation.BindyConverter;
 import org.apache.camel.dataformat.bindy.annotation.CsvRecord;
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 
@@ -19,6 +20,7 @@ public class OrderItemRecord {
     private long quantity;
 
     @DataField(pos = 4, columnName = "unit_price", required = true)
+    @BindyConverter(ExactDecimalFormat.class)
     private BigDecimal unitPrice;
 
     public long getOrderId() {

@@ -2,6 +2,7 @@ package io.ecompipeline.validate;
 
 import java.math.BigDecimal;
 
+import org.apache.camel.dataformat.bindy.annotation.BindyConverter;
 import org.apache.camel.dataformat.bindy.annotation.CsvRecord;
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 
@@ -20,6 +21,7 @@ public class OrderRecord {
     private String orderDate;
 
     @DataField(pos = 4, columnName = "total_amount", required = true)
+    @BindyConverter(ExactDecimalFormat.class)
     private BigDecimal totalAmount;
 
     /** Lower case, one of {@link RowRules#ORDER_STATUSES}. */

@@ -2,6 +2,7 @@ package io.ecompipeline.validate;
 
 import java.math.BigDecimal;
 
+import org.apache.camel.dataformat.bindy.annotation.BindyConverter;
 import org.apache.camel.dataformat.bindy.annotation.CsvRecord;
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 
@@ -19,6 +20,7 @@ public class ProductRecord {
     private String name;
 
     @DataField(pos = 4, columnName = "price", required = true)
+    @BindyConverter(ExactDecimalFormat.class)
     private BigDecimal price;
 
     public long getProductId() {
