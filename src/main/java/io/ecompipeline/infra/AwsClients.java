@@ -6,7 +6,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,7 +31,7 @@ final class AwsClients {
 
     S3Client s3(String endpoint) {
         var builder = S3Client.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
         }
@@ -40,7 +40,7 @@ final class AwsClients {
 
     DynamoDbClient dynamoDb(String endpoint) {
         var builder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -49,7 +49,7 @@ final class AwsClients {
 
     SqsClient sqs(String endpoint) {
         var builder = SqsClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -33,7 +33,8 @@ class ServiceModeTest {
     }
 
     private static List<String> keys(TestPipeline pipeline, String prefix) {
-        return pipeline.objects().keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        return pipeline.s3().listObjectsV2Paginator(b -> b.bucket(TestPipeline.BUCKET).prefix(prefix)).contents()
+                .stream().map(o -> o.key()).toList();
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -3,7 +3,7 @@ package io.ecompipeline.support;
 import io.ecompipeline.local.LocalServices;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,12 +17,12 @@ public final class Clients {
     public static S3Client s3(LocalServices s) {
         return S3Client.builder().region(Region.of(s.region())).forcePathStyle(true).endpointOverride(s.s3Endpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     public static DynamoDbClient dynamoDb(LocalServices s) {
         return DynamoDbClient.builder().region(Region.of(s.region())).endpointOverride(s.dynamoDbEndpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 }
