@@ -33,6 +33,10 @@ final class DemoCommand {
             System.out.println(KpiExport.table(KpiExport.CATEGORY_COLUMNS, categories));
             System.out.println(summary.describe(output));
             return summary.complete() ? 0 : 1;
+        } finally {
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

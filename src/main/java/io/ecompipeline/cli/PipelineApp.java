@@ -1,18 +1,37 @@
 package io.ecompipeline.cli;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
-/** The Camel Main application, started for the life of one command. */
+/**
+ * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
+ * {@code PIPELINE_ROUTES_DIR}) set, the YAML routes are loaded from that folder instead of the bundled ones and
+ * reloaded live when a file there changes; the Java routes stay.
+ */
 public final class PipelineApp implements AutoCloseable {
 
     private final Main main = new Main();
 
     /** {@code overrides} win over application.properties, system properties and environment variables. */
     public PipelineApp(Map<String, String> overrides) {
+        String routesDir = overrides.getOrDefault("pipeline.routes.dir", setting("pipeline.routes.dir"));
+        if (routesDir != null && !routesDir.isBlank()) {
+            Path dir = Path.of(routesDir).toAbsolutePath();
+            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
+            main.addOverrideProperty("camel.main.routes-reload-directory", dir.toString());
+            main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
+            main.addOverrideProperty("camel.main.routes-reload-remove-all-routes", "false");
+        }
         overrides.forEach(main::addOverrideProperty);
+    }
+
+    private static String setting(String key) {
+        String value = System.getProperty(key);
+        return value != null ? value : System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
     }
 
     public CamelContext start() throws Exception {

@@ -1,6 +1,8 @@
 package io.ecompipeline.local;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -86,7 +88,15 @@ public final class LocalServices implements AutoCloseable {
                 ? new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"}
                 : new String[] {"-dbPath", Files.createDirectories(dataDir.resolve("dynamodb")).toString(), "-sharedDb",
                         "-port", Integer.toString(port), "-disableTelemetry"};
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
+        DynamoDBProxyServer server;
+        PrintStream stdout = System.out;
+        try {
+            // DynamoDB Local prints its configuration to stdout, where the commands print their results
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            server = ServerRunner.createServerFromCommandLineArgs(args);
+        } finally {
+            System.setOut(stdout);
+        }
         // DynamoDB Local binds every interface; narrow its Jetty connector to loopback before it starts
         Field jetty = DynamoDBProxyServer.class.getDeclaredField("server");
         jetty.setAccessible(true);
