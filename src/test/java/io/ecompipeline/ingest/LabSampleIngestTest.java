@@ -49,7 +49,7 @@ class LabSampleIngestTest {
                             .as(input.getFileName().toString()).isEqualTo(Files.readAllBytes(input));
                 }
             }
-            assertThat(objects.keySet()).noneMatch(k -> k.startsWith("incoming/") || k.startsWith("collected/"));
+            pipeline.assertNothingLost(LAB_SAMPLE);
             assertThat(objects).containsKey("reports/" + batchId + ".json");
             assertThat(Files.exists(out.resolve("reports").resolve(batchId + ".json"))).isTrue();
         }

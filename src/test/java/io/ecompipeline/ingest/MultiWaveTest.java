@@ -51,6 +51,7 @@ class MultiWaveTest {
             assertThat(pipeline.ingest(work.resolve("in"), out)).isZero();
             // the whole input sent once more: every batch re-applies the same latest versions
             assertThat(pipeline.ingest(work.resolve("in"), again)).isZero();
+            pipeline.assertNothingLost(work.resolve("in"), work.resolve("in"));
         }
 
         Map<String, List<String>> orders = TestPipeline.byKey(TestPipeline.readCsv(out.resolve("order_kpis.csv")), 1);

@@ -72,6 +72,8 @@ class ServiceModeTest {
             assertThat(keys(pipeline, "collected/")).isEmpty();
             assertThat(keys(pipeline, "incoming/")).isEmpty();
             assertThat(keys(pipeline, "archive/")).hasSize(5);
+            assertThat(pipeline.object(keys(pipeline, "archive/").stream().filter(k -> k.endsWith("/orders_2.csv"))
+                    .findFirst().orElseThrow())).isEqualTo(orders(2));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.ecompipeline.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,6 +142,40 @@ public final class TestPipeline implements AutoCloseable {
         List<List<String>> rows = new ArrayList<>(ReferenceKpis.parse(Files.readString(file)));
         rows.remove(0);
         return rows;
+    }
+
+    /**
+     * Nothing is lost (CONTRACT §3): every input file is, byte for byte, under {@code archive/} or {@code quarantine/}
+     * (once per time it was sent: pass an input twice when it was sent twice), and nothing is left under {@code incoming/} or {@code collected/}.
+     */
+    public void assertNothingLost(Path... inputs) throws IOException {
+        Map<String, byte[]> objects = objects();
+        assertThat(objects.keySet()).noneMatch(k -> k.startsWith("incoming/") || k.startsWith("collected/"));
+        Map<String, Integer> stored = new HashMap<>();
+        objects.forEach((key, bytes) -> {
+            if ((key.startsWith("archive/") || key.startsWith("quarantine/")) && !key.endsWith(".error.json")) {
+                stored.merge(key.substring(key.lastIndexOf('/') + 1) + "\n" + java.util.HexFormat.of().formatHex(
+                        sha256(bytes)), 1, Integer::sum);
+            }
+        });
+        for (Path input : inputs) {
+            try (var files = Files.walk(input)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String id = file.getFileName() + "\n"
+                            + java.util.HexFormat.of().formatHex(sha256(Files.readAllBytes(file)));
+                    assertThat(stored.getOrDefault(id, 0)).as("stored copies of " + file).isPositive();
+                    stored.merge(id, -1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** KPI rows keyed by their first {@code keyColumns} columns joined with '|'. */

@@ -82,6 +82,7 @@ class ValidationRulesTest {
 
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
             assertThat(pipeline.ingest(input, out)).isZero();
+            pipeline.assertNothingLost(input);
             objects = pipeline.objects();
         }
         files = TestPipeline.readCsv(out.resolve("files.csv")).stream()
