@@ -17,6 +17,7 @@ import io.ecompipeline.ingest.S3Objects;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -140,10 +141,10 @@ public final class IngestCommand {
             S3Objects s3 = app.bean("s3Objects", S3Objects.class);
             KpiExport kpis = new KpiExport(app.bean("dynamoDbClient", DynamoDbClient.class));
             Files.createDirectories(out);
-            KpiExport.writeCsv(out.resolve("order_kpis.csv"), KpiExport.ORDER_COLUMNS,
-                    kpis.rows(property("pipeline.dynamodb.order-kpis-table"), KpiExport.ORDER_COLUMNS, 1));
-            KpiExport.writeCsv(out.resolve("category_kpis.csv"), KpiExport.CATEGORY_COLUMNS,
-                    kpis.rows(property("pipeline.dynamodb.category-kpis-table"), KpiExport.CATEGORY_COLUMNS, 2));
+            exportTable(kpis, out.resolve("order_kpis.csv"), "pipeline.dynamodb.order-kpis-table",
+                    KpiExport.ORDER_COLUMNS, 1);
+            exportTable(kpis, out.resolve("category_kpis.csv"), "pipeline.dynamodb.category-kpis-table",
+                    KpiExport.CATEGORY_COLUMNS, 2);
 
             String reportsPrefix = property("pipeline.prefix.reports");
             List<List<String>> files = new ArrayList<>();
@@ -174,6 +175,16 @@ public final class IngestCommand {
             }
             files.sort((a, b) -> a.get(0).compareTo(b.get(0)));
             KpiExport.writeCsv(out.resolve("files.csv"), List.of("key", "outcome", "batch_id", "reason"), files);
+        }
+
+        private void exportTable(KpiExport kpis, Path file, String tableKey, List<String> columns, int keyColumns)
+                throws IOException {
+            String table = property(tableKey);
+            try {
+                KpiExport.writeCsv(file, columns, kpis.rows(table, columns, keyColumns));
+            } catch (SdkException e) {
+                problems.add("cannot read DynamoDB table " + table + ": " + e.getMessage());
+            }
         }
 
         private String property(String key) {

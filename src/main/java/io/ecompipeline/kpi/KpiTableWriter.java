@@ -21,6 +21,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -153,7 +154,13 @@ public class KpiTableWriter {
                     backoff(attempt);
                 }
                 Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(request));
+                BatchWriteItemResponse response;
+                try {
+                    response = dynamoDb.batchWriteItem(b -> b.requestItems(request));
+                } catch (SdkException e) {
+                    throw new IllegalStateException("Writing KPIs to DynamoDB table " + table + " failed: "
+                            + e.getMessage(), e);
+                }
                 pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
             }
         }

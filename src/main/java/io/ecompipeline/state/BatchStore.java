@@ -219,6 +219,27 @@ public class BatchStore {
         }
     }
 
+    /** The dead-letter message of a batch that gave up: its id, how far it got, its last error and its files. */
+    public String deadLetterMessage(@Header("batchId") String batchId) throws Exception {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("batch_id", batchId);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT status, error FROM pipeline.batches WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                message.put("status", r.getString(1));
+                message.put("error", r.getString(2));
+            }
+        }
+        List<Map<String, String>> files = new ArrayList<>();
+        for (BatchFile f : files(batchId)) {
+            files.add(Map.of("key", f.incomingKey(), "collected_key", f.collectedKey()));
+        }
+        message.put("files", files);
+        return JSON.writeValueAsString(message);
+    }
+
     public boolean catalogKnown() {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT EXISTS (SELECT 1 FROM pipeline.catalog)"); ResultSet r = s.executeQuery()) {

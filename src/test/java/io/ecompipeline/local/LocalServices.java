@@ -1,37 +1,56 @@
 package io.ecompipeline.local;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real servers that speak the protocols the application uses, started in this JVM on loopback only: S3 (s3proxy),
- * DynamoDB (DynamoDB Local over HTTP), SQS (ElasticMQ) and PostgreSQL (zonky's embedded PostgreSQL 17). With a data
- * folder their state survives a restart; without one it lives in memory or a temporary folder.
+ * Real servers that speak the protocols the application uses, started in this JVM and bound to 127.0.0.1 only, each
+ * on a free ephemeral port:
+ * <ul>
+ * <li>S3: s3proxy, AWS signature v2/v4 with the fixed credentials {@value #ACCESS_KEY}/{@value #SECRET_KEY}
+ * (clients must use path-style access);</li>
+ * <li>DynamoDB: DynamoDB Local over HTTP, one shared database whatever the credentials or region;</li>
+ * <li>SQS: ElasticMQ (in memory in both modes);</li>
+ * <li>PostgreSQL 17: zonky's embedded PostgreSQL, trust authentication, user {@code postgres}.</li>
+ * </ul>
+ * With a data folder, S3 ({@code dataDir/s3}), DynamoDB ({@code dataDir/dynamodb}) and PostgreSQL
+ * ({@code dataDir/postgres}) keep their state across restarts; without one, everything lives in memory or in a
+ * temporary folder removed on {@link #close()}.
+ * <p>
+ * It lives in test scope on purpose: the production artefact carries none of these emulators.
  */
 public final class LocalServices implements AutoCloseable {
 
@@ -39,98 +58,184 @@ public final class LocalServices implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String ACCESS_KEY = "local";
     private static final String SECRET_KEY = "localsecret";
+    private static final String REGION = "us-east-1";
+    private static final String JDBC_USER = "postgres";
+    /** PostgreSQL runs with trust authentication (zonky's initdb -A trust): any password is accepted. */
+    private static final String JDBC_PASSWORD = "postgres";
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /**
+     * sqlite4java (inside DynamoDB Local) logs every queue start and stop through java.util.logging. DynamoDB Local's
+     * own ServerRunner turns it down; we do not use ServerRunner, so we do it here. The strong reference matters:
+     * JUL keeps loggers weakly and a collected logger forgets its level.
+     */
+    private static final java.util.logging.Logger SQLITE4JAVA_LOG =
+            java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+
+    static {
+        SQLITE4JAVA_LOG.setLevel(Level.WARNING);
+    }
+
+    private final Deque<Stopper> started = new ArrayDeque<>();
     private URI s3Endpoint;
     private URI dynamoDbEndpoint;
     private URI sqsEndpoint;
     private String jdbcUrl;
     private boolean closed;
 
+    @FunctionalInterface
+    private interface Stopper {
+        void stop() throws Exception;
+    }
+
     private LocalServices() {
     }
 
-    /** Starts all four; {@code dataDir} null means fresh, throw-away state. */
+    /**
+     * Starts all four servers. PostgreSQL (mostly an external process: initdb, pg_ctl) starts on a background thread
+     * while the three in-JVM servers start one after the other. If one fails, those already started are stopped.
+     *
+     * @param dataDir where state is kept across restarts; null for throw-away state
+     */
     public static LocalServices start(Path dataDir) throws Exception {
+        long t0 = System.nanoTime();
         LocalServices services = new LocalServices();
+        CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> {
+            try {
+                return startPostgres(dataDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
+            }
+        });
         try {
-            services.startPostgres(dataDir);
             services.startS3(dataDir);
             services.startDynamoDb(dataDir);
             services.startSqs();
-        } catch (Exception e) {
+            services.adoptPostgres(postgres.get(2, TimeUnit.MINUTES));
+        } catch (Exception | Error e) {
+            // stop PostgreSQL too if it comes up after all
+            postgres.thenAccept(pg -> {
+                synchronized (services) {
+                    if (services.started.stream().noneMatch(s -> s instanceof PostgresStopper)) {
+                        closeQuietly(pg);
+                    }
+                }
+            });
             services.close();
+            if (e instanceof ExecutionException && e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
             throw e;
         }
+        LOG.info("Local services started in {} ms", millisSince(t0));
         return services;
     }
 
     private void startS3(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
-        var blobStore = dataDir == null ? new TransientNio2BlobStore()
-                : new FilesystemNio2BlobStore(Files.createDirectories(dataDir.resolve("s3")).toString());
-        S3Proxy proxy = S3Proxy.builder().blobStore(blobStore).endpoint(URI.create("http://" + HOST + ":" + port))
+        // s3proxy 4.x no longer embeds jclouds, but keeps its provider names: "filesystem" (with the jclouds base-dir
+        // property) is its FilesystemNio2BlobStore, "transient" its in-memory TransientNio2BlobStore.
+        Properties blobStoreProperties = new Properties();
+        BlobStore blobStore;
+        if (dataDir == null) {
+            blobStore = BlobStores.create("transient", blobStoreProperties);
+        } else {
+            blobStoreProperties.setProperty("jclouds.filesystem.basedir",
+                    Files.createDirectories(dataDir.resolve("s3")).toAbsolutePath().toString());
+            blobStore = BlobStores.create("filesystem", blobStoreProperties);
+        }
+        URI endpoint = URI.create("http://" + HOST + ":" + port);
+        // Jetty's connector binds the endpoint's host; metrics (an extra listener) stay off
+        S3Proxy proxy = S3Proxy.builder().blobStore(blobStore).endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
         proxy.start();
+        started.push(proxy::stop);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState())) {
+                throw new IllegalStateException("s3proxy did not start on " + endpoint + ": " + proxy.getState());
+            }
             Thread.sleep(10);
         }
-        started.push(proxy::stop);
-        s3Endpoint = URI.create("http://" + HOST + ":" + port);
-        LOG.info("S3 (s3proxy) at {} in {} ms", s3Endpoint, millisSince(t0));
+        s3Endpoint = endpoint;
+        LOG.info("S3 (s3proxy, {}) at {} in {} ms", dataDir == null ? "in memory" : dataDir.resolve("s3"), s3Endpoint,
+                millisSince(t0));
     }
 
+    /**
+     * DynamoDB Local's own launcher ({@code ServerRunner} / {@code DynamoDBProxyServer}) builds {@code new
+     * Server(port)}, which listens on every interface, has no host option, and swallows a failed bind (it prints to
+     * stderr and returns). So we assemble the same thing ourselves from its public classes: its request handler and
+     * Jetty handler, wrapped as DynamoDBProxyServer does (a ContextHandler in a ContextHandlerCollection), behind our
+     * own connector on 127.0.0.1. Bypassing ServerRunner also means telemetry is never configured, so nothing is sent.
+     */
     private void startDynamoDb(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
-        String[] args = dataDir == null
-                ? new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"}
-                : new String[] {"-dbPath", Files.createDirectories(dataDir.resolve("dynamodb")).toString(), "-sharedDb",
-                        "-port", Integer.toString(port), "-disableTelemetry"};
-        DynamoDBProxyServer server;
-        PrintStream stdout = System.out;
-        try {
-            // DynamoDB Local prints its configuration to stdout, where the commands print their results
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            server = ServerRunner.createServerFromCommandLineArgs(args);
-        } finally {
-            System.setOut(stdout);
-        }
-        // DynamoDB Local binds every interface; narrow its Jetty connector to loopback before it starts
-        Field jetty = DynamoDBProxyServer.class.getDeclaredField("server");
-        jetty.setAccessible(true);
-        for (var connector : ((Server) jetty.get(server)).getConnectors()) {
-            ((ServerConnector) connector).setHost(HOST);
-        }
-        server.start();
-        started.push(server::stop);
-        dynamoDbEndpoint = URI.create("http://" + HOST + ":" + port);
-        LOG.info("DynamoDB (DynamoDB Local) at {} in {} ms", dynamoDbEndpoint, millisSince(t0));
+        boolean inMemory = dataDir == null;
+        String dbPath = inMemory ? null : Files.createDirectories(dataDir.resolve("dynamodb")).toAbsolutePath().toString();
+        // sharedDb: one database whatever access key and region a client uses (else one file per key and region)
+        LocalDynamoDBRequestHandler requestHandler = new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false);
+        LocalDynamoDBServerHandler serverHandler = new LocalDynamoDBServerHandler(requestHandler, null);
+        started.push(serverHandler::close);
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("dynamodb-local");
+        Server jetty = new Server(threads);
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(HOST);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ContextHandler context = new ContextHandler();
+        context.setHandler(serverHandler);
+        jetty.setHandler(new ContextHandlerCollection(context));
+        jetty.setStopTimeout(2_000);
+        started.push(jetty::stop);
+        jetty.start(); // a failed bind throws here
+        dynamoDbEndpoint = URI.create("http://" + HOST + ":" + connector.getLocalPort());
+        LOG.info("DynamoDB (DynamoDB Local, {}) at {} in {} ms", inMemory ? "in memory" : dbPath, dynamoDbEndpoint,
+                millisSince(t0));
     }
 
     private void startSqs() throws IOException {
         long t0 = System.nanoTime();
         int port = freePort();
-        SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port).start();
-        server.waitUntilStarted();
+        // withServerAddress: the queue URLs it hands out name this endpoint (default: http://localhost:9324)
+        SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port)
+                .withServerAddress(new NodeAddress("http", HOST, port, "")).withAWSRegion(REGION).start();
         started.push(server::stopAndWait);
+        server.waitUntilStarted();
         sqsEndpoint = URI.create("http://" + HOST + ":" + port);
-        LOG.info("SQS (ElasticMQ) at {} in {} ms", sqsEndpoint, millisSince(t0));
+        LOG.info("SQS (ElasticMQ, in memory) at {} in {} ms", sqsEndpoint, millisSince(t0));
     }
 
-    private void startPostgres(Path dataDir) throws IOException {
+    private static EmbeddedPostgres startPostgres(Path dataDir) throws IOException {
         long t0 = System.nanoTime();
         int port = freePort();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
-                .setServerConfig("listen_addresses", HOST);
+                .setServerConfig("listen_addresses", HOST).setPGStartupWait(Duration.ofSeconds(60));
+        Path pgData = null;
         if (dataDir != null) {
-            builder.setDataDirectory(Files.createDirectories(dataDir.resolve("postgres"))).setCleanDataDirectory(false);
+            pgData = Files.createDirectories(dataDir.resolve("postgres")).toAbsolutePath();
+            // initdb runs only when the folder holds no cluster yet (no postgresql.conf)
+            builder.setDataDirectory(pgData).setCleanDataDirectory(false);
         }
         EmbeddedPostgres postgres = builder.start();
-        started.push(postgres);
-        jdbcUrl = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
-        LOG.info("PostgreSQL (embedded) at {} in {} ms", jdbcUrl, millisSince(t0));
+        LOG.info("PostgreSQL (embedded PostgreSQL, {}) at jdbc:postgresql://{}:{}/postgres in {} ms",
+                pgData == null ? "temporary folder" : pgData, HOST, postgres.getPort(), millisSince(t0));
+        return postgres;
+    }
+
+    private synchronized void adoptPostgres(EmbeddedPostgres postgres) {
+        started.push(new PostgresStopper(postgres));
+        jdbcUrl = "jdbc:postgresql://" + HOST + ":" + postgres.getPort() + "/postgres";
+    }
+
+    private record PostgresStopper(EmbeddedPostgres postgres) implements Stopper {
+        @Override
+        public void stop() throws IOException {
+            postgres.close();
+        }
     }
 
     private static int freePort() throws IOException {
@@ -143,6 +248,15 @@ public final class LocalServices implements AutoCloseable {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.warn("Could not stop PostgreSQL: {}", e.toString());
+        }
+    }
+
+    /** For example {@code http://127.0.0.1:41234}; clients must use path-style access. */
     public URI s3Endpoint() {
         return s3Endpoint;
     }
@@ -155,16 +269,17 @@ public final class LocalServices implements AutoCloseable {
         return sqsEndpoint;
     }
 
+    /** For example {@code jdbc:postgresql://127.0.0.1:41235/postgres}. */
     public String jdbcUrl() {
         return jdbcUrl;
     }
 
     public String jdbcUser() {
-        return "postgres";
+        return JDBC_USER;
     }
 
     public String jdbcPassword() {
-        return "postgres";
+        return JDBC_PASSWORD;
     }
 
     public String accessKey() {
@@ -176,10 +291,10 @@ public final class LocalServices implements AutoCloseable {
     }
 
     public String region() {
-        return "us-east-1";
+        return REGION;
     }
 
-    /** The application's configuration for these servers. */
+    /** The application's configuration for these servers (unmodifiable). */
     public Map<String, String> pipelineProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pipeline.aws.region", region());
@@ -191,25 +306,27 @@ public final class LocalServices implements AutoCloseable {
         p.put("pipeline.jdbc.url", jdbcUrl);
         p.put("pipeline.jdbc.user", jdbcUser());
         p.put("pipeline.jdbc.password", jdbcPassword());
-        return p;
+        return Collections.unmodifiableMap(p);
     }
 
+    /**
+     * Stops everything in the reverse order of start. Safe to call more than once; a failure to stop one server is
+     * logged and does not keep the others running.
+     */
     @Override
-    public synchronized void close() throws Exception {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        Exception first = null;
+        long t0 = System.nanoTime();
         while (!started.isEmpty()) {
             try {
-                started.pop().close();
+                started.pop().stop();
             } catch (Exception e) {
-                first = first == null ? e : first;
+                LOG.warn("Could not stop a local service cleanly: {}", e.toString());
             }
         }
-        if (first != null) {
-            throw first;
-        }
+        LOG.info("Local services stopped in {} ms", millisSince(t0));
     }
 }
