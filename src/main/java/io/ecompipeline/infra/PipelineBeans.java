@@ -17,6 +17,8 @@ import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.BatchFinisher;
 import io.ecompipeline.ingest.BatchManifestAggregation;
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.ingest.StrandedArrivalRoutes;
+import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.CategoryKpiAggregation;
 import io.ecompipeline.kpi.KpiTableWriter;
 import io.ecompipeline.kpi.OrderKpiAggregation;
@@ -119,6 +121,10 @@ public class PipelineBeans implements CamelConfiguration {
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports")));
         registry.bind("batchEvents", new BatchEvents());
+        registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
+                settings.get("pipeline.prefix.collected"),
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.recovery.stranded-after"))));
+        context.addRoutes(new StrandedArrivalRoutes());
     }
 
     private static HikariDataSource dataSource(Settings settings) {

@@ -105,6 +105,10 @@ public final class LocalServices implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
             }
+        }, task -> {
+            Thread thread = new Thread(task, "local-postgres-start");
+            thread.setDaemon(true);
+            thread.start();
         });
         try {
             services.startS3(dataDir);
