@@ -40,6 +40,17 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public int runForever() throws Exception {
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                org.apache.camel.CamelContext c = started.getCamelContext();
+                org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info(
+                        "ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
+                        c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
+                        c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
+                        c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
+            }
+        });
         main.run();
         return main.getExitCode();
     }

@@ -11,11 +11,13 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
@@ -62,6 +64,7 @@ public final class LocalServices implements AutoCloseable {
     private static final String JDBC_USER = "postgres";
     /** PostgreSQL runs with trust authentication (zonky's initdb -A trust): any password is accepted. */
     private static final String JDBC_PASSWORD = "postgres";
+    private static final long START_TIMEOUT_SECONDS = 120;
 
     /**
      * sqlite4java (inside DynamoDB Local) logs every queue start and stop through java.util.logging. DynamoDB Local's
@@ -75,7 +78,7 @@ public final class LocalServices implements AutoCloseable {
         SQLITE4JAVA_LOG.setLevel(Level.WARNING);
     }
 
-    private final Deque<Stopper> started = new ArrayDeque<>();
+    private final Deque<Running> started = new ArrayDeque<>();
     private URI s3Endpoint;
     private URI dynamoDbEndpoint;
     private URI sqsEndpoint;
@@ -87,54 +90,96 @@ public final class LocalServices implements AutoCloseable {
         void stop() throws Exception;
     }
 
+    /** One started server: what it is, where it listens, how to stop it. */
+    private record Running(String name, String endpoint, Stopper stopper) {
+        void stopQuietly() {
+            try {
+                stopper.stop();
+            } catch (Exception e) {
+                LOG.warn("Could not stop {} cleanly: {}", name, e.toString());
+            }
+        }
+    }
+
+    /** A start step; on failure it stops whatever part of its server it had already started. */
+    @FunctionalInterface
+    private interface Starter {
+        Running start() throws Exception;
+    }
+
     private LocalServices() {
     }
 
     /**
-     * Starts all four servers. PostgreSQL (mostly an external process: initdb, pg_ctl) starts on a background thread
-     * while the three in-JVM servers start one after the other. If one fails, those already started are stopped.
+     * Starts all four servers, concurrently (each on its own thread: most of the time goes to class loading and to
+     * PostgreSQL's initdb, an external process). If one fails, the others are stopped and its exception is thrown.
      *
      * @param dataDir where state is kept across restarts; null for throw-away state
      */
     public static LocalServices start(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
+        // the order here is the logical start order; close() stops in reverse
+        List<CompletableFuture<Running>> starting = List.of(
+                startAsync("s3", () -> startS3(dataDir)),
+                startAsync("dynamodb", () -> startDynamoDb(dataDir)),
+                startAsync("sqs", LocalServices::startSqs),
+                startAsync("postgres", () -> startPostgres(dataDir)));
         LocalServices services = new LocalServices();
-        CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> {
+        Throwable failure = null;
+        for (CompletableFuture<Running> future : starting) {
             try {
-                return startPostgres(dataDir);
-            } catch (IOException e) {
-                throw new IllegalStateException("PostgreSQL did not start: " + e.getMessage(), e);
-            }
-        }, task -> {
-            Thread thread = new Thread(task, "local-postgres-start");
-            thread.setDaemon(true);
-            thread.start();
-        });
-        try {
-            services.startS3(dataDir);
-            services.startDynamoDb(dataDir);
-            services.startSqs();
-            services.adoptPostgres(postgres.get(2, TimeUnit.MINUTES));
-        } catch (Exception | Error e) {
-            // stop PostgreSQL too if it comes up after all
-            postgres.thenAccept(pg -> {
-                synchronized (services) {
-                    if (services.started.stream().noneMatch(s -> s instanceof PostgresStopper)) {
-                        closeQuietly(pg);
-                    }
+                services.started.push(future.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                failure = addTo(failure, e.getCause());
+            } catch (TimeoutException | InterruptedException e) {
+                future.thenAccept(Running::stopQuietly); // whenever it does come up
+                failure = addTo(failure, e instanceof TimeoutException
+                        ? new TimeoutException("a local service did not start within " + START_TIMEOUT_SECONDS + " s")
+                        : e);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
                 }
-            });
-            services.close();
-            if (e instanceof ExecutionException && e.getCause() instanceof Exception cause) {
-                throw cause;
             }
-            throw e;
         }
+        if (failure != null) {
+            services.close();
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) failure;
+        }
+        Running[] running = services.started.toArray(Running[]::new); // newest first: postgres, sqs, dynamodb, s3
+        services.jdbcUrl = running[0].endpoint();
+        services.sqsEndpoint = URI.create(running[1].endpoint());
+        services.dynamoDbEndpoint = URI.create(running[2].endpoint());
+        services.s3Endpoint = URI.create(running[3].endpoint());
         LOG.info("Local services started in {} ms", millisSince(t0));
         return services;
     }
 
-    private void startS3(Path dataDir) throws Exception {
+    private static CompletableFuture<Running> startAsync(String name, Starter starter) {
+        CompletableFuture<Running> future = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                future.complete(starter.start());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        }, "local-" + name + "-start");
+        thread.setDaemon(true);
+        thread.start();
+        return future;
+    }
+
+    private static Throwable addTo(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private static Running startS3(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
         // s3proxy 4.x no longer embeds jclouds, but keeps its provider names: "filesystem" (with the jclouds base-dir
@@ -149,31 +194,36 @@ public final class LocalServices implements AutoCloseable {
             blobStore = BlobStores.create("filesystem", blobStoreProperties);
         }
         URI endpoint = URI.create("http://" + HOST + ":" + port);
-        // Jetty's connector binds the endpoint's host; metrics (an extra listener) stay off
+        // its Jetty connector binds the endpoint's host; metrics (an extra listener) stay off
         S3Proxy proxy = S3Proxy.builder().blobStore(blobStore).endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        started.push(proxy::stop);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState())) {
-                throw new IllegalStateException("s3proxy did not start on " + endpoint + ": " + proxy.getState());
+        Running running = new Running("S3", endpoint.toString(), proxy::stop);
+        try {
+            proxy.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!"STARTED".equals(proxy.getState())) {
+                if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState())) {
+                    throw new IllegalStateException("s3proxy did not start on " + endpoint + ": " + proxy.getState());
+                }
+                Thread.sleep(10);
             }
-            Thread.sleep(10);
+        } catch (Exception e) {
+            running.stopQuietly();
+            throw e;
         }
-        s3Endpoint = endpoint;
-        LOG.info("S3 (s3proxy, {}) at {} in {} ms", dataDir == null ? "in memory" : dataDir.resolve("s3"), s3Endpoint,
+        LOG.info("S3 (s3proxy, {}) at {} in {} ms", dataDir == null ? "in memory" : dataDir.resolve("s3"), endpoint,
                 millisSince(t0));
+        return running;
     }
 
     /**
      * DynamoDB Local's own launcher ({@code ServerRunner} / {@code DynamoDBProxyServer}) builds {@code new
      * Server(port)}, which listens on every interface, has no host option, and swallows a failed bind (it prints to
-     * stderr and returns). So we assemble the same thing ourselves from its public classes: its request handler and
+     * stderr and returns normally). So we assemble the same thing from its public classes: its request handler and
      * Jetty handler, wrapped as DynamoDBProxyServer does (a ContextHandler in a ContextHandlerCollection), behind our
-     * own connector on 127.0.0.1. Bypassing ServerRunner also means telemetry is never configured, so nothing is sent.
+     * own connector on 127.0.0.1. Bypassing ServerRunner also means telemetry is never configured: nothing is sent.
      */
-    private void startDynamoDb(Path dataDir) throws Exception {
+    private static Running startDynamoDb(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
         boolean inMemory = dataDir == null;
@@ -181,7 +231,6 @@ public final class LocalServices implements AutoCloseable {
         // sharedDb: one database whatever access key and region a client uses (else one file per key and region)
         LocalDynamoDBRequestHandler requestHandler = new LocalDynamoDBRequestHandler(0, inMemory, dbPath, true, false);
         LocalDynamoDBServerHandler serverHandler = new LocalDynamoDBServerHandler(requestHandler, null);
-        started.push(serverHandler::close);
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("dynamodb-local");
@@ -194,26 +243,45 @@ public final class LocalServices implements AutoCloseable {
         context.setHandler(serverHandler);
         jetty.setHandler(new ContextHandlerCollection(context));
         jetty.setStopTimeout(2_000);
-        started.push(jetty::stop);
-        jetty.start(); // a failed bind throws here
-        dynamoDbEndpoint = URI.create("http://" + HOST + ":" + connector.getLocalPort());
-        LOG.info("DynamoDB (DynamoDB Local, {}) at {} in {} ms", inMemory ? "in memory" : dbPath, dynamoDbEndpoint,
+        String endpoint = "http://" + HOST + ":" + port;
+        // as DynamoDBProxyServer.stop(): Jetty first, then the handler, which closes the database
+        Running running = new Running("DynamoDB", endpoint, () -> {
+            try {
+                jetty.stop();
+            } finally {
+                serverHandler.close();
+            }
+        });
+        try {
+            jetty.start(); // a failed bind throws here
+        } catch (Exception e) {
+            running.stopQuietly();
+            throw e;
+        }
+        LOG.info("DynamoDB (DynamoDB Local, {}) at {} in {} ms", inMemory ? "in memory" : dbPath, endpoint,
                 millisSince(t0));
+        return running;
     }
 
-    private void startSqs() throws IOException {
+    private static Running startSqs() throws IOException {
         long t0 = System.nanoTime();
         int port = freePort();
         // withServerAddress: the queue URLs it hands out name this endpoint (default: http://localhost:9324)
         SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port)
                 .withServerAddress(new NodeAddress("http", HOST, port, "")).withAWSRegion(REGION).start();
-        started.push(server::stopAndWait);
-        server.waitUntilStarted();
-        sqsEndpoint = URI.create("http://" + HOST + ":" + port);
-        LOG.info("SQS (ElasticMQ, in memory) at {} in {} ms", sqsEndpoint, millisSince(t0));
+        String endpoint = "http://" + HOST + ":" + port;
+        Running running = new Running("SQS", endpoint, server::stopAndWait);
+        try {
+            server.waitUntilStarted(); // a failed bind throws here
+        } catch (RuntimeException e) {
+            running.stopQuietly();
+            throw e;
+        }
+        LOG.info("SQS (ElasticMQ, in memory) at {} in {} ms", endpoint, millisSince(t0));
+        return running;
     }
 
-    private static EmbeddedPostgres startPostgres(Path dataDir) throws IOException {
+    private static Running startPostgres(Path dataDir) throws IOException {
         long t0 = System.nanoTime();
         int port = freePort();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
@@ -221,25 +289,14 @@ public final class LocalServices implements AutoCloseable {
         Path pgData = null;
         if (dataDir != null) {
             pgData = Files.createDirectories(dataDir.resolve("postgres")).toAbsolutePath();
-            // initdb runs only when the folder holds no cluster yet (no postgresql.conf)
+            // initdb runs only when the folder holds no cluster yet; the cluster is kept on close
             builder.setDataDirectory(pgData).setCleanDataDirectory(false);
         }
         EmbeddedPostgres postgres = builder.start();
-        LOG.info("PostgreSQL (embedded PostgreSQL, {}) at jdbc:postgresql://{}:{}/postgres in {} ms",
-                pgData == null ? "temporary folder" : pgData, HOST, postgres.getPort(), millisSince(t0));
-        return postgres;
-    }
-
-    private synchronized void adoptPostgres(EmbeddedPostgres postgres) {
-        started.push(new PostgresStopper(postgres));
-        jdbcUrl = "jdbc:postgresql://" + HOST + ":" + postgres.getPort() + "/postgres";
-    }
-
-    private record PostgresStopper(EmbeddedPostgres postgres) implements Stopper {
-        @Override
-        public void stop() throws IOException {
-            postgres.close();
-        }
+        String jdbcUrl = "jdbc:postgresql://" + HOST + ":" + postgres.getPort() + "/postgres";
+        LOG.info("PostgreSQL (embedded PostgreSQL, {}) at {} in {} ms",
+                pgData == null ? "temporary folder" : pgData, jdbcUrl, millisSince(t0));
+        return new Running("PostgreSQL", jdbcUrl, postgres::close);
     }
 
     private static int freePort() throws IOException {
@@ -250,14 +307,6 @@ public final class LocalServices implements AutoCloseable {
 
     private static long millisSince(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    private static void closeQuietly(EmbeddedPostgres postgres) {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            LOG.warn("Could not stop PostgreSQL: {}", e.toString());
-        }
     }
 
     /** For example {@code http://127.0.0.1:41234}; clients must use path-style access. */
@@ -325,11 +374,7 @@ public final class LocalServices implements AutoCloseable {
         closed = true;
         long t0 = System.nanoTime();
         while (!started.isEmpty()) {
-            try {
-                started.pop().stop();
-            } catch (Exception e) {
-                LOG.warn("Could not stop a local service cleanly: {}", e.toString());
-            }
+            started.pop().stopQuietly();
         }
         LOG.info("Local services stopped in {} ms", millisSince(t0));
     }
