@@ -85,3 +85,6 @@ CREATE INDEX IF NOT EXISTS order_lines_identity ON pipeline.order_lines (order_i
 CREATE TABLE IF NOT EXISTS pipeline.category_kpi_keys (
     category text NOT NULL, order_date date NOT NULL, PRIMARY KEY (category, order_date)
 );
+
+-- since 0.1: attempts per batch, counted when an attempt starts (a crash counts)
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS attempts int NOT NULL DEFAULT 0;

@@ -22,6 +22,9 @@ import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.CategoryKpiAggregation;
 import io.ecompipeline.kpi.KpiTableWriter;
 import io.ecompipeline.kpi.OrderKpiAggregation;
+import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
+import io.ecompipeline.orchestrate.PendingBatches;
+import io.ecompipeline.orchestrate.ProcessingLock;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchValidator;
@@ -63,12 +66,14 @@ public class PipelineBeans implements CamelConfiguration {
         String bucket = settings.get("pipeline.bucket");
         String orderTable = settings.get("pipeline.dynamodb.order-kpis-table");
         String categoryTable = settings.get("pipeline.dynamodb.category-kpis-table");
+        String lockTable = settings.get("pipeline.dynamodb.lock-table");
         String where = s3Endpoint == null ? "AWS region " + settings.get("pipeline.aws.region") : s3Endpoint;
         if (settings.getBoolean("pipeline.provision-resources")) {
             reachable("S3 at " + where, () -> Provisioner.bucket(s3, bucket));
             reachable("DynamoDB at " + (dynamoDbEndpoint == null ? "AWS" : dynamoDbEndpoint), () -> {
                 Provisioner.table(dynamoDb, orderTable, "order_date", null);
                 Provisioner.table(dynamoDb, categoryTable, "category", "order_date");
+                Provisioner.table(dynamoDb, lockTable, "lock_id", null);
             });
             reachable("SQS", () -> {
                 Provisioner.queue(sqs, settings.get("pipeline.sqs.dead-letter-queue"));
@@ -78,6 +83,7 @@ public class PipelineBeans implements CamelConfiguration {
             reachable("S3 bucket " + bucket + " at " + where, () -> s3.headBucket(b -> b.bucket(bucket)));
             reachable("DynamoDB table " + orderTable, () -> dynamoDb.describeTable(b -> b.tableName(orderTable)));
             reachable("DynamoDB table " + categoryTable, () -> dynamoDb.describeTable(b -> b.tableName(categoryTable)));
+            reachable("DynamoDB table " + lockTable, () -> dynamoDb.describeTable(b -> b.tableName(lockTable)));
         }
 
         HikariDataSource dataSource = dataSource(settings);
@@ -92,10 +98,8 @@ public class PipelineBeans implements CamelConfiguration {
 
         JdbcAggregationRepository collector = new JdbcAggregationRepository(
                 new DataSourceTransactionManager(dataSource), "batch_collector", dataSource);
-        collector.setUseRecovery(true);
-        collector.setRecoveryInterval(settings.getMillis("pipeline.batch.retry-interval"));
-        collector.setMaximumRedeliveries(settings.getInt("pipeline.batch.max-attempts"));
-        collector.setDeadLetterUri("direct:batch-dead-letter");
+        // a closed batch is recorded in pipeline.batches at once; PendingBatches retries and resumes it from there
+        collector.setUseRecovery(false);
         registry.bind("batchCollectorRepository", collector);
 
         String incoming = settings.get("pipeline.prefix.incoming");
@@ -121,6 +125,20 @@ public class PipelineBeans implements CamelConfiguration {
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports")));
         registry.bind("batchEvents", new BatchEvents());
+        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable,
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease")),
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every")));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                processingLock.shutdown();
+            }
+        });
+        registry.bind("processingLock", processingLock);
+        registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock, batches,
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.batch.retry-interval")),
+                settings.getInt("pipeline.batch.max-attempts")));
+        context.addRoutes(new LocalOrchestratorRoutes());
         registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
                 settings.get("pipeline.prefix.collected"),
                 java.time.Duration.ofMillis(settings.getMillis("pipeline.recovery.stranded-after"))));

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,6 +44,7 @@ public class BatchStore {
     public static final String APPLIED = "applied";
     public static final String LOADED = "loaded";
     public static final String FINISHED = "finished";
+    public static final String DEAD_LETTERED = "dead_lettered";
     private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, APPLIED, LOADED, FINISHED);
 
     private final DataSource dataSource;
@@ -183,12 +185,42 @@ public class BatchStore {
 
     public void markStatus(@Header("batchId") String batchId, String status) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE pipeline.batches SET status = ?, error = NULL, updated_at = now() WHERE batch_id = ?")) {
+                "UPDATE pipeline.batches SET status = ?, error = CASE WHEN ? = 'dead_lettered' THEN error END, "
+                        + "updated_at = now() WHERE batch_id = ?")) {
             s.setString(1, status);
-            s.setString(2, batchId);
+            s.setString(2, status);
+            s.setString(3, batchId);
             s.executeUpdate();
         }
         LOG.info("[{}] Batch {}", batchId, status);
+    }
+
+    /**
+     * The oldest closed batch that has not ended (finished or dead-lettered), or null when there is none or when that
+     * batch failed less than {@code retryInterval} ago (it keeps its place: batches apply in the order they closed).
+     */
+    public String nextPending(Duration retryInterval) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT batch_id, error IS NOT NULL AND updated_at > now() - make_interval(secs => ?) AS backing_off
+                  FROM pipeline.batches WHERE status NOT IN ('finished', 'dead_lettered')
+                 ORDER BY first_arrival, batch_id LIMIT 1""")) {
+            s.setDouble(1, retryInterval.toMillis() / 1000.0);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && !r.getBoolean(2) ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** Counts an attempt at the batch (before it starts, so an attempt a crash cut short counts) and returns it. */
+    public int startAttempt(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE pipeline.batches SET attempts = attempts + 1 WHERE batch_id = ? RETURNING attempts")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
     }
 
     public void markFailed(@Header("batchId") String batchId, String error) throws SQLException {

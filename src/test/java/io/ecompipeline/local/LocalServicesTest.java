@@ -1,6 +1,8 @@
 package io.ecompipeline.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -80,7 +83,7 @@ class LocalServicesTest {
     @Test
     void everyServiceListensOnLoopbackOnly() throws IOException {
         Path tcp = Path.of("/proc/net/tcp");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(tcp), "needs Linux /proc/net/tcp");
+        assumeTrue(Files.isReadable(tcp), "needs Linux /proc/net/tcp");
         List<Integer> ports = List.of(services.s3Endpoint().getPort(), services.dynamoDbEndpoint().getPort(),
                 services.sqsEndpoint().getPort(), URI.create(services.jdbcUrl().substring(5)).getPort());
         for (int port : ports) {
@@ -103,6 +106,18 @@ class LocalServicesTest {
                     .asString(StandardCharsets.UTF_8)).isEqualTo("id\n1\n");
             assertThat(s3.listObjectsV2(b -> b.bucket("exports").prefix("incoming/")).contents())
                     .extracting(S3Object::key).containsExactly("incoming/items.csv", "incoming/orders.csv");
+        }
+    }
+
+    @Test
+    void s3ChecksSignatures() {
+        try (S3Client wrongSecret = S3Client.builder().region(Region.of(services.region()))
+                .endpointOverride(services.s3Endpoint()).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(services.accessKey(), "not-the-secret")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build()) {
+            assertThatThrownBy(() -> wrongSecret.listBuckets()).isInstanceOfSatisfying(S3Exception.class,
+                    e -> assertThat(e.statusCode()).isEqualTo(403));
         }
     }
 

@@ -88,7 +88,7 @@ public final class TestPipeline implements AutoCloseable {
             }
         }
         try (DynamoDbClient ddb = Clients.dynamoDb(s)) {
-            for (String table : List.of("OrderKPIs", "CategoryKPIs")) {
+            for (String table : List.of("OrderKPIs", "CategoryKPIs", "ProcessingLock")) {
                 try {
                     ddb.deleteTable(b -> b.tableName(table));
                 } catch (ResourceNotFoundException e) {

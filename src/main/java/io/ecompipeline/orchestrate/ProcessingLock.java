@@ -1,0 +1,131 @@
+package io.ecompipeline.orchestrate;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * A lease in DynamoDB ({@code ProcessingLock} table) that lets one instance at a time process batches. Acquired with
+ * a conditional write that succeeds only when the lock is free or its lease has expired; renewed in the background
+ * while held; released on success and on failure. A holder that dies stops blocking the others when its lease
+ * expires: nobody ever resets it by hand. Expiry is wall-clock time of the writer: keep instance clocks in sync (NTP).
+ */
+public class ProcessingLock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingLock.class);
+    private static final String LOCK_ID = "batch-processing";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final Duration lease;
+    private final Duration renewEvery;
+    private final String owner;
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "processing-lock-renewal");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean held;
+    private ScheduledFuture<?> renewal;
+
+    public ProcessingLock(DynamoDbClient dynamoDb, String table, Duration lease, Duration renewEvery) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.lease = lease;
+        this.renewEvery = renewEvery;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** True when this instance now holds the lock. */
+    public synchronized boolean tryAcquire() {
+        long now = System.currentTimeMillis();
+        try {
+            dynamoDb.putItem(b -> b.tableName(table)
+                    .item(Map.of("lock_id", s(LOCK_ID), "owner", s(owner), "expires_at", n(now + lease.toMillis()),
+                            "acquired_at", s(Instant.ofEpochMilli(now).toString())))
+                    .conditionExpression("attribute_not_exists(lock_id) OR expires_at < :now OR #owner = :me")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":now", n(now), ":me", s(owner))));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+        held = true;
+        renewal = renewer.scheduleAtFixedRate(this::renew, renewEvery.toMillis(), renewEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.debug("Processing lock acquired by {} for {}", owner, lease);
+        return true;
+    }
+
+    private void renew() {
+        long now = System.currentTimeMillis();
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("lock_id", s(LOCK_ID)))
+                    .updateExpression("SET expires_at = :expires")
+                    .conditionExpression("#owner = :me")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":expires", n(now + lease.toMillis()), ":me", s(owner))));
+        } catch (ConditionalCheckFailedException e) {
+            held = false;
+            LOG.error("Processing lock lost by {} (its lease expired and another instance took it)", owner);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not renew the processing lock (will retry in {}): {}", renewEvery, e.getMessage());
+        }
+    }
+
+    /** Fails when the lease was lost: the caller must stop before changing anything else. */
+    public void assertHeld() {
+        if (!held) {
+            throw new IllegalStateException("The processing lock is not held by " + owner);
+        }
+    }
+
+    public synchronized void release() {
+        if (renewal != null) {
+            renewal.cancel(false);
+            renewal = null;
+        }
+        if (!held) {
+            return;
+        }
+        held = false;
+        try {
+            dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of("lock_id", s(LOCK_ID)))
+                    .conditionExpression("#owner = :me")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":me", s(owner))));
+        } catch (ConditionalCheckFailedException e) {
+            LOG.warn("Processing lock was no longer ours at release ({})", owner);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release the processing lock; it expires within {}: {}", lease, e.getMessage());
+        }
+    }
+
+    public void shutdown() {
+        release();
+        renewer.shutdownNow();
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.builder().n(Long.toString(value)).build();
+    }
+}
