@@ -22,6 +22,7 @@ import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.CategoryKpiAggregation;
 import io.ecompipeline.kpi.KpiTableWriter;
 import io.ecompipeline.kpi.OrderKpiAggregation;
+import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.orchestrate.ProcessingLock;
@@ -103,6 +104,11 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("batchCollectorRepository", collector);
 
         String incoming = settings.get("pipeline.prefix.incoming");
+        CollectorLeadership collectorLeadership = new CollectorLeadership(new ProcessingLock(dynamoDb,
+                settings.get("pipeline.dynamodb.lock-table"), ProcessingLock.COLLECTOR,
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease")),
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every"))),
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every")));
         S3Objects objects = new S3Objects(s3, bucket);
         BatchStore batches = new BatchStore(dataSource);
         registry.bind("s3Objects", objects);
@@ -111,7 +117,7 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("batchManifestAggregation", new BatchManifestAggregation());
         registry.bind("batchCompletion", new BatchCompletion(settings.getInt("pipeline.batch.min-order-files"),
                 settings.getInt("pipeline.batch.min-item-files"), settings.getMillis("pipeline.batch.force-after"),
-                batches::catalogKnown));
+                batches::catalogKnown, () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH)));
         String maxShare = settings.optional("pipeline.validation.max-rejected-share");
         registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
                 settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
@@ -125,15 +131,17 @@ public class PipelineBeans implements CamelConfiguration {
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports")));
         registry.bind("batchEvents", new BatchEvents());
-        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable,
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease")),
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every")));
+        java.time.Duration lease = java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease"));
+        java.time.Duration renewEvery = java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every"));
+        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable, ProcessingLock.PROCESSING, lease,
+                renewEvery);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 processingLock.shutdown();
             }
         });
+        registry.bind("collectorLeadership", collectorLeadership);
         registry.bind("processingLock", processingLock);
         registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock, batches,
                 java.time.Duration.ofMillis(settings.getMillis("pipeline.batch.retry-interval")),
@@ -141,7 +149,8 @@ public class PipelineBeans implements CamelConfiguration {
         context.addRoutes(new LocalOrchestratorRoutes());
         registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
                 settings.get("pipeline.prefix.collected"),
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.recovery.stranded-after"))));
+                java.time.Duration.ofMillis(settings.getMillis("pipeline.recovery.stranded-after")),
+                collectorLeadership::isLeader));
         context.addRoutes(new StrandedArrivalRoutes());
     }
 

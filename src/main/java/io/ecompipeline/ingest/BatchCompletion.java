@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When the open batch closes (CONTRACT §2). In service mode: enough orders and items files (and a catalog file
  * while none is known), and every file of the poll that reached those counts collected; or {@code force-after}
- * since the first file arrived. In one-shot mode ({@link #expectWave}): when the wave's files are all collected.
+ * since the first file arrived (checked on each arrival, on each idle poll and by the completion timeout, so a batch
+ * closes in time even after the instance that opened it was replaced). In one-shot mode ({@link #expectWave}): when the wave's files are all collected.
  */
 public class BatchCompletion {
 
@@ -23,13 +24,24 @@ public class BatchCompletion {
     private final int minItemFiles;
     private final long forceAfterMillis;
     private final BooleanSupplier catalogKnown;
+    private final BooleanSupplier openBatchExists;
     private volatile Integer expectedWaveFiles;
 
-    public BatchCompletion(int minOrderFiles, int minItemFiles, long forceAfterMillis, BooleanSupplier catalogKnown) {
+    /** The aggregator's correlation key: there is one open batch at a time. */
+    public static final String OPEN_BATCH = "open-batch";
+
+    public BatchCompletion(int minOrderFiles, int minItemFiles, long forceAfterMillis, BooleanSupplier catalogKnown,
+            BooleanSupplier openBatchExists) {
         this.minOrderFiles = minOrderFiles;
         this.minItemFiles = minItemFiles;
         this.forceAfterMillis = forceAfterMillis;
         this.catalogKnown = catalogKnown;
+        this.openBatchExists = openBatchExists;
+    }
+
+    /** Whether an idle poll should remind the collector of its open batch (to close it when it is due). */
+    public boolean hasOpenBatch() {
+        return openBatchExists.getAsBoolean();
     }
 
     /** One-shot mode: the next batch is exactly the next {@code files} arrivals. */
@@ -43,6 +55,9 @@ public class BatchCompletion {
 
     public boolean isComplete(Exchange batch) {
         List<FileArrival> files = FileArrival.fromManifest(batch.getMessage().getBody(String.class));
+        if (files.isEmpty()) {
+            return true; // an idle-poll reminder that found no open batch: nothing to keep
+        }
         Integer expected = expectedWaveFiles;
         if (expected != null) {
             return files.size() >= expected;
@@ -59,7 +74,7 @@ public class BatchCompletion {
         LOG.info("Open batch holds {} files ({} orders, {} items, {} catalog); closes at {} orders + {} items files{}",
                 files.size(), orders, items, products, minOrderFiles, minItemFiles,
                 enough && !pollComplete ? ", once this poll's files are in" : "");
-        return enough && pollComplete;
+        return enough && pollComplete || remainingMillis(batch) <= 1;
     }
 
     /** Completion timeout of the open batch: what is left of force-after since its first file arrived. */

@@ -17,6 +17,15 @@ public class BatchManifestAggregation implements AggregationStrategy {
     public Exchange aggregate(Exchange collected, Exchange arrival) {
         String line = arrival.getMessage().getBody(String.class);
         boolean lastOfPoll = arrival.getProperty(Exchange.BATCH_COMPLETE, false, Boolean.class);
+        if (line == null || line.isEmpty()) {
+            // an idle poll: every listed file is in, the open batch may close now
+            Exchange result = collected == null ? arrival : collected;
+            result.getMessage().setHeader(POLL_COMPLETE, true);
+            if (collected == null) {
+                arrival.getMessage().setBody("");
+            }
+            return result;
+        }
         if (collected == null) {
             arrival.getMessage().setHeader(FIRST_ARRIVAL, FileArrival.fromLine(line).arrivedAt());
             arrival.getMessage().setHeader(POLL_COMPLETE, lastOfPoll);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -36,9 +37,11 @@ public class StrandedArrivals {
     private final String incomingPrefix;
     private final String collectedPrefix;
     private final Duration minAge;
+    private final BooleanSupplier collecting;
 
     public StrandedArrivals(CamelContext context, S3Objects s3, DataSource dataSource,
-            RecoverableAggregationRepository collector, String incomingPrefix, String collectedPrefix, Duration minAge) {
+            RecoverableAggregationRepository collector, String incomingPrefix, String collectedPrefix, Duration minAge,
+            BooleanSupplier collecting) {
         this.context = context;
         this.s3 = s3;
         this.dataSource = dataSource;
@@ -46,10 +49,14 @@ public class StrandedArrivals {
         this.incomingPrefix = incomingPrefix;
         this.collectedPrefix = collectedPrefix;
         this.minAge = minAge;
+        this.collecting = collecting;
     }
 
-    /** Manifest lines for the stranded files, ready for the collector. */
+    /** Manifest lines for the stranded files, ready for the collector; only on the instance that collects. */
     public List<String> find() throws SQLException {
+        if (!collecting.getAsBoolean()) {
+            return List.of();
+        }
         Instant cutoff = Instant.now().minus(minAge);
         List<S3Object> candidates = s3.list(collectedPrefix).stream()
                 .filter(o -> !o.lastModified().isAfter(cutoff)).toList();

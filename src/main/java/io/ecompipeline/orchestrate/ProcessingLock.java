@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * A lease in DynamoDB ({@code ProcessingLock} table) that lets one instance at a time process batches. Acquired with
+ * A lease in DynamoDB (the {@code ProcessingLock} table, one item per lease) that one instance at a time holds: the
+ * right to process batches ({@code batch-processing}) or to collect arrivals ({@code collector}). Acquired with
  * a conditional write that succeeds only when the lock is free or its lease has expired; renewed in the background
  * while held; released on success and on failure. A holder that dies stops blocking the others when its lease
  * expires: nobody ever resets it by hand. Expiry is wall-clock time of the writer: keep instance clocks in sync (NTP).
@@ -25,24 +26,27 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public class ProcessingLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingLock.class);
-    private static final String LOCK_ID = "batch-processing";
+    public static final String PROCESSING = "batch-processing";
+    public static final String COLLECTOR = "collector";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final String lockId;
     private final Duration lease;
     private final Duration renewEvery;
     private final String owner;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "processing-lock-renewal");
+        Thread t = new Thread(r, "lease-renewal");
         t.setDaemon(true);
         return t;
     });
     private volatile boolean held;
     private ScheduledFuture<?> renewal;
 
-    public ProcessingLock(DynamoDbClient dynamoDb, String table, Duration lease, Duration renewEvery) {
+    public ProcessingLock(DynamoDbClient dynamoDb, String table, String lockId, Duration lease, Duration renewEvery) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.lockId = lockId;
         this.lease = lease;
         this.renewEvery = renewEvery;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -52,12 +56,19 @@ public class ProcessingLock {
         return owner;
     }
 
-    /** True when this instance now holds the lock. */
+    public boolean isHeld() {
+        return held;
+    }
+
+    /** True when this instance now holds the lock (or already did). */
     public synchronized boolean tryAcquire() {
+        if (held) {
+            return true;
+        }
         long now = System.currentTimeMillis();
         try {
             dynamoDb.putItem(b -> b.tableName(table)
-                    .item(Map.of("lock_id", s(LOCK_ID), "owner", s(owner), "expires_at", n(now + lease.toMillis()),
+                    .item(Map.of("lock_id", s(lockId), "owner", s(owner), "expires_at", n(now + lease.toMillis()),
                             "acquired_at", s(Instant.ofEpochMilli(now).toString())))
                     .conditionExpression("attribute_not_exists(lock_id) OR expires_at < :now OR #owner = :me")
                     .expressionAttributeNames(Map.of("#owner", "owner"))
@@ -68,30 +79,30 @@ public class ProcessingLock {
         held = true;
         renewal = renewer.scheduleAtFixedRate(this::renew, renewEvery.toMillis(), renewEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
-        LOG.debug("Processing lock acquired by {} for {}", owner, lease);
+        LOG.debug("Lease {} acquired by {} for {}", lockId, owner, lease);
         return true;
     }
 
     private void renew() {
         long now = System.currentTimeMillis();
         try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("lock_id", s(LOCK_ID)))
+            dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("lock_id", s(lockId)))
                     .updateExpression("SET expires_at = :expires")
                     .conditionExpression("#owner = :me")
                     .expressionAttributeNames(Map.of("#owner", "owner"))
                     .expressionAttributeValues(Map.of(":expires", n(now + lease.toMillis()), ":me", s(owner))));
         } catch (ConditionalCheckFailedException e) {
             held = false;
-            LOG.error("Processing lock lost by {} (its lease expired and another instance took it)", owner);
+            LOG.error("Lease {} lost by {} (it expired and another instance took it)", lockId, owner);
         } catch (RuntimeException e) {
-            LOG.warn("Could not renew the processing lock (will retry in {}): {}", renewEvery, e.getMessage());
+            LOG.warn("Could not renew lease {} (will retry in {}): {}", lockId, renewEvery, e.getMessage());
         }
     }
 
     /** Fails when the lease was lost: the caller must stop before changing anything else. */
     public void assertHeld() {
         if (!held) {
-            throw new IllegalStateException("The processing lock is not held by " + owner);
+            throw new IllegalStateException("Lease " + lockId + " is not held by " + owner);
         }
     }
 
@@ -105,14 +116,14 @@ public class ProcessingLock {
         }
         held = false;
         try {
-            dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of("lock_id", s(LOCK_ID)))
+            dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of("lock_id", s(lockId)))
                     .conditionExpression("#owner = :me")
                     .expressionAttributeNames(Map.of("#owner", "owner"))
                     .expressionAttributeValues(Map.of(":me", s(owner))));
         } catch (ConditionalCheckFailedException e) {
-            LOG.warn("Processing lock was no longer ours at release ({})", owner);
+            LOG.warn("Lease {} was no longer ours at release ({})", lockId, owner);
         } catch (RuntimeException e) {
-            LOG.warn("Could not release the processing lock; it expires within {}: {}", lease, e.getMessage());
+            LOG.warn("Could not release lease {}; it expires within {}: {}", lockId, lease, e.getMessage());
         }
     }
 

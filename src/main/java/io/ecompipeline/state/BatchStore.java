@@ -59,6 +59,9 @@ public class BatchStore {
      */
     public String open(String manifest) throws SQLException {
         List<FileArrival> arrivals = new ArrayList<>(FileArrival.fromManifest(manifest));
+        if (arrivals.isEmpty()) {
+            return null;
+        }
         arrivals.sort(readOrder());
         long firstArrival = arrivals.stream().mapToLong(FileArrival::arrivedAt).min().orElse(System.currentTimeMillis());
         String batchId = batchId(firstArrival, arrivals);

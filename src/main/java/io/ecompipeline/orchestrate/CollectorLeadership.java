@@ -1,0 +1,98 @@
+package io.ecompipeline.orchestrate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route policy that lets only the holder of the {@code collector} lease consume: with several instances on one bucket,
+ * exactly one collects arrivals into batches at a time, and another takes over within a lease when it dies. The others
+ * stand by (their batch processing still runs, one at a time, under the processing lock).
+ */
+public class CollectorLeadership extends RoutePolicySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorLeadership.class);
+
+    private final ProcessingLock lease;
+    private final Duration checkEvery;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "collector-leadership");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean leading;
+
+    public CollectorLeadership(ProcessingLock lease, Duration checkEvery) {
+        this.lease = lease;
+        this.checkEvery = checkEvery;
+    }
+
+    public boolean isLeader() {
+        return leading && lease.isHeld();
+    }
+
+    @Override
+    public void onInit(Route route) {
+        routes.add(route);
+    }
+
+    @Override
+    public void onStart(Route route) {
+        if (!isLeader()) {
+            stopRouteConsumer(route);
+        }
+        synchronized (this) {
+            if (!checker.isShutdown() && routes.size() == 1 && route == routes.get(0)) {
+                checker.scheduleWithFixedDelay(this::check, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void check() {
+        try {
+            boolean leader = lease.tryAcquire();
+            if (leader != leading) {
+                LOG.info(leader ? "This instance now collects arrivals (collector lease {})"
+                        : "This instance stands by: another instance collects arrivals ({})", lease.owner());
+            }
+            leading = leader;
+            for (Route route : routes) {
+                if (leader) {
+                    startConsumer(route.getConsumer());
+                } else {
+                    stopRouteConsumer(route);
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("Collector leadership check failed: {}", e.getMessage());
+        }
+    }
+
+    private void stopRouteConsumer(Route route) {
+        try {
+            stopConsumer(route.getConsumer());
+        } catch (Exception e) {
+            LOG.warn("Could not pause the consumer of {}: {}", route.getId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onStop(Route route) {
+        resign();
+    }
+
+    private void resign() {
+        checker.shutdownNow();
+        leading = false;
+        lease.release();
+    }
+}

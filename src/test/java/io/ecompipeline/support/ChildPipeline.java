@@ -1,0 +1,88 @@
+package io.ecompipeline.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.ecompipeline.local.LocalServices;
+
+/**
+ * The application's {@code run} command in a child JVM on the embedded servers of this JVM, so that it can be killed
+ * with SIGKILL at any instant while S3, DynamoDB and PostgreSQL keep their state.
+ */
+public final class ChildPipeline implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ChildPipeline(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Settings for fast fault tests: short lease, retries and stranded-file recovery. */
+    public static Map<String, String> fastFaultSettings() {
+        Map<String, String> p = new TreeMap<>();
+        p.put("pipeline.poll.delay", "200");
+        p.put("pipeline.batch.retry-interval", "1s");
+        p.put("pipeline.batch.max-attempts", "1000");
+        p.put("pipeline.batch.force-after", "1h");
+        p.put("pipeline.lock.lease", "3s");
+        p.put("pipeline.lock.renew-every", "1s");
+        p.put("pipeline.recovery.stranded-after", "3s");
+        p.put("pipeline.recovery.initial-delay", "1s");
+        p.put("pipeline.recovery.period", "1s");
+        return p;
+    }
+
+    public static ChildPipeline start(LocalServices services, Map<String, String> settings, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        Map<String, String> all = new TreeMap<>(services.pipelineProperties());
+        all.put("pipeline.provision-resources", "true");
+        all.putAll(settings);
+        all.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("io.ecompipeline.Application");
+        command.add("run");
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ChildPipeline(process, log);
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, like a crash or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    static String classpath() {
+        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, '\n');
+    }
+}

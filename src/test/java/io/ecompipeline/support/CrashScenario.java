@@ -1,0 +1,283 @@
+package io.ecompipeline.support;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import io.ecompipeline.local.LocalServices;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One fault run: waves of files dropped into S3 while one or more child JVMs run the service and a killer SIGKILLs
+ * and restarts them at random instants; then the KPIs in DynamoDB and the S3 layout are compared with what a clean
+ * run must give (the plain-Java reference of CONTRACT §1-5, and every input file stored exactly once).
+ */
+public final class CrashScenario {
+
+    /** What a run did and whether it diverged from a clean run (empty list = no divergence). */
+    public record Result(int kills, List<String> divergences, Duration took) {
+    }
+
+    private final LocalServices services;
+    private final Path work;
+
+    public CrashScenario(LocalServices services, Path work) {
+        this.services = services;
+        this.work = work;
+    }
+
+    /**
+     * Three waves from the lab sample, each exactly one batch under the thresholds {@code 2} orders and {@code 6}
+     * items files (the catalog in the first).
+     */
+    public static Path labSampleWaves(Path lab, Path into) throws IOException {
+        String[][] waves = {
+                {"products.csv", "orders_part1.csv", "orders_part2.csv", "order_items_part1.csv", "order_items_part2.csv",
+                        "order_items_part3.csv", "order_items_part4.csv", "order_items_part5.csv", "order_items_part6.csv"},
+                {"orders_part3.csv", "orders_part4.csv", "order_items_part7.csv", "order_items_part8.csv",
+                        "order_items_part9.csv", "order_items_part10.csv", "order_items_part11.csv", "order_items_part12.csv"},
+                {"orders_part5.csv", "orders_part6.csv", "order_items_part13.csv", "order_items_part14.csv",
+                        "order_items_part15.csv", "order_items_part16.csv", "order_items_part17.csv", "order_items_part18.csv"}};
+        for (int w = 0; w < waves.length; w++) {
+            Path dir = Files.createDirectories(into.resolve("wave-" + (w + 1)));
+            for (String name : waves[w]) {
+                Files.copy(lab.resolve(name), dir.resolve(name));
+            }
+        }
+        // part19 holds the last 7 lines: appended to part18 so that wave 3 has exactly 6 items files
+        String tail = Files.readString(lab.resolve("order_items_part19.csv"));
+        Files.writeString(into.resolve("wave-3/order_items_part18.csv"), tail.substring(tail.indexOf('\n') + 1),
+                java.nio.file.StandardOpenOption.APPEND);
+        return into;
+    }
+
+    public static Map<String, String> thresholds() {
+        return Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "6");
+    }
+
+    public Result run(Path input, long seed, int kills, int instances) throws Exception {
+        long started = System.nanoTime();
+        TestPipeline.reset();
+        Map<String, String> settings = new HashMap<>(ChildPipeline.fastFaultSettings());
+        settings.putAll(thresholds());
+        Random random = new Random(seed);
+        Path logs = Path.of("target", "fault-logs", "seed-" + seed + "-instances-" + instances);
+        List<ChildPipeline> children = new ArrayList<>();
+        AtomicInteger killed = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        List<Path> waves;
+        try (Stream<Path> s = Files.list(input)) {
+            waves = s.filter(Files::isDirectory).sorted().toList();
+        }
+        try (S3Client s3 = Clients.s3(services)) {
+            for (int i = 0; i < instances; i++) {
+                children.add(ChildPipeline.start(services, settings, logs.resolve("instance-" + i + ".log")));
+            }
+            Thread killer = new Thread(() -> {
+                try {
+                    while (!done.get() && killed.get() < kills) {
+                        Thread.sleep(1500 + random.nextInt(4000));
+                        if (done.get()) {
+                            return;
+                        }
+                        int i = random.nextInt(children.size());
+                        synchronized (children) {
+                            children.get(i).kill();
+                            killed.incrementAndGet();
+                            children.set(i, ChildPipeline.start(services, settings,
+                                    logs.resolve("instance-" + i + ".log")));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "killer");
+            killer.start();
+            waitFor("the bucket", Duration.ofSeconds(60), () -> bucketExists(s3));
+            int wave = 0;
+            for (Path dir : waves) {
+                wave++;
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.sorted().toList()) {
+                        s3.putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + f.getFileName()),
+                                RequestBody.fromFile(f));
+                    }
+                }
+                int closed = wave;
+                waitFor("batch " + wave + " to close", Duration.ofSeconds(180), () -> batches("true") >= closed);
+            }
+            waitFor("every batch to finish", Duration.ofSeconds(300), () -> batches("status = 'finished'") == waves.size()
+                    && keys(s3, "incoming/").isEmpty() && keys(s3, "collected/").isEmpty());
+            done.set(true);
+            killer.join();
+            synchronized (children) {
+                for (ChildPipeline child : children) {
+                    child.close();
+                }
+            }
+            List<String> divergences = new ArrayList<>();
+            if (batches("true") != waves.size()) {
+                divergences.add(batches("true") + " batches for " + waves.size() + " waves");
+            }
+            compareKpis(input, divergences);
+            compareFiles(s3, input, divergences);
+            return new Result(killed.get(), divergences, Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            done.set(true);
+            synchronized (children) {
+                for (ChildPipeline child : children) {
+                    child.kill();
+                }
+            }
+        }
+    }
+
+    private void compareKpis(Path input, List<String> divergences) throws IOException {
+        ReferenceKpis expected = ReferenceKpis.of(input);
+        try (DynamoDbClient ddb = Clients.dynamoDb(services)) {
+            Map<String, List<String>> orders = new TreeMap<>();
+            ddb.scanPaginator(b -> b.tableName("OrderKPIs")).items().forEach(i -> orders.put(i.get("order_date").s(),
+                    values(i, "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers")));
+            Map<String, List<String>> categories = new TreeMap<>();
+            ddb.scanPaginator(b -> b.tableName("CategoryKPIs")).items().forEach(i -> categories.put(
+                    i.get("category").s() + "|" + i.get("order_date").s(),
+                    values(i, "daily_revenue", "avg_order_value", "avg_return_rate")));
+            diff("OrderKPIs", expected.orderKpis, orders, divergences);
+            diff("CategoryKPIs", expected.categoryKpis, categories, divergences);
+        }
+    }
+
+    private static List<String> values(Map<String, AttributeValue> item, String... names) {
+        List<String> values = new ArrayList<>();
+        for (String n : names) {
+            values.add(item.containsKey(n) ? item.get(n).n() : "");
+        }
+        return values;
+    }
+
+    private static void diff(String table, Map<String, List<String>> expected, Map<String, List<String>> got,
+            List<String> divergences) {
+        for (String key : expected.keySet()) {
+            List<String> e = expected.get(key);
+            List<String> g = got.get(key);
+            if (g == null) {
+                divergences.add(table + " " + key + " missing");
+                continue;
+            }
+            for (int i = 0; i < e.size(); i++) {
+                if (new BigDecimal(e.get(i)).compareTo(new BigDecimal(g.get(i))) != 0) {
+                    divergences.add(table + " " + key + ": expected " + e + " got " + g);
+                    break;
+                }
+            }
+        }
+        got.keySet().stream().filter(k -> !expected.containsKey(k))
+                .forEach(k -> divergences.add(table + " " + k + " unexpected"));
+    }
+
+    private static void compareFiles(S3Client s3, Path input, List<String> divergences) throws Exception {
+        Map<String, Integer> stored = new HashMap<>();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(TestPipeline.BUCKET)).contents()) {
+            String key = o.key();
+            if ((key.startsWith("archive/") || key.startsWith("quarantine/")) && !key.endsWith(".error.json")) {
+                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(TestPipeline.BUCKET).key(key)).asByteArray();
+                stored.merge(key.substring(key.lastIndexOf('/') + 1) + " " + sha(bytes), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> sent = new HashMap<>();
+        try (Stream<Path> files = Files.walk(input)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                sent.merge(f.getFileName() + " " + sha(Files.readAllBytes(f)), 1, Integer::sum);
+            }
+        }
+        if (!stored.equals(sent)) {
+            divergences.add("stored files differ from sent files: sent " + sent.size() + " distinct, stored "
+                    + stored.size() + " distinct; extra or missing: " + difference(sent, stored));
+        }
+    }
+
+    private static String difference(Map<String, Integer> a, Map<String, Integer> b) {
+        List<String> out = new ArrayList<>();
+        a.forEach((k, v) -> {
+            if (!v.equals(b.get(k))) {
+                out.add(k.split(" ")[0] + " sent " + v + " stored " + b.getOrDefault(k, 0));
+            }
+        });
+        b.forEach((k, v) -> {
+            if (!a.containsKey(k)) {
+                out.add(k.split(" ")[0] + " stored " + v + " never sent");
+            }
+        });
+        return String.join("; ", out);
+    }
+
+    private static String sha(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private int batches(String where) {
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl(), services.jdbcUser(), services.jdbcPassword());
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM pipeline.batches WHERE " + where)) {
+            r.next();
+            return r.getInt(1);
+        } catch (SQLException e) {
+            return 0; // schema not created yet
+        }
+    }
+
+    private static boolean bucketExists(S3Client s3) {
+        try {
+            s3.headBucket(b -> b.bucket(TestPipeline.BUCKET));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static List<String> keys(S3Client s3, String prefix) {
+        return s3.listObjectsV2(b -> b.bucket(TestPipeline.BUCKET).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(String what, Duration timeout, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
