@@ -99,8 +99,10 @@ public class PipelineBeans implements CamelConfiguration {
 
         JdbcAggregationRepository collector = new JdbcAggregationRepository(
                 new DataSourceTransactionManager(dataSource), "batch_collector", dataSource);
-        // a closed batch is recorded in pipeline.batches at once; PendingBatches retries and resumes it from there
-        collector.setUseRecovery(false);
+        // a closed batch is recorded in pipeline.batches at once and PendingBatches retries it from there; recovery only
+        // redelivers a batch that closed but was not recorded (a crash in between): recording it again is idempotent
+        collector.setUseRecovery(true);
+        collector.setRecoveryInterval(settings.getMillis("pipeline.batch.retry-interval"));
         registry.bind("batchCollectorRepository", collector);
 
         String incoming = settings.get("pipeline.prefix.incoming");

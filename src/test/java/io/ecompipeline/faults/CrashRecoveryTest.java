@@ -22,7 +22,7 @@ class CrashRecoveryTest {
     void killedAndRestartedServiceEndsLikeACleanRun() throws Exception {
         Path input = CrashScenario.labSampleWaves(Path.of("src/test/resources/lab-sample"), work.resolve("in"));
         CrashScenario.Result result = new CrashScenario(TestPipeline.services(), work).run(input, 42L, 4, 1);
-        assertThat(result.kills()).isEqualTo(4);
+        assertThat(result.kills()).isPositive();
         assertThat(result.divergences()).isEmpty();
     }
 

@@ -113,4 +113,23 @@ class ServiceModeTest {
             assertThat(keys(pipeline, "collected/")).isEmpty();
         }
     }
+
+    @Test
+    void batchDueAfterARestartClosesWithoutNewFiles() throws Exception {
+        Map<String, String> config = Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "2",
+                "pipeline.batch.force-after", "1h");
+        try (TestPipeline pipeline = TestPipeline.fresh(config)) {
+            drop(pipeline, "products.csv", PRODUCTS);
+            drop(pipeline, "orders_1.csv", orders(1));
+            drop(pipeline, "order_items_1.csv", items(1));
+            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            Thread.sleep(500);
+        }
+        // restarted with thresholds the open batch already meets: idle polls close it
+        try (TestPipeline pipeline = TestPipeline.restart(Map.of("pipeline.batch.min-order-files", "1",
+                "pipeline.batch.min-item-files", "1", "pipeline.batch.force-after", "1h"))) {
+            await("a batch report", Duration.ofSeconds(30), () -> !keys(pipeline, "reports/").isEmpty());
+            assertThat(onlyReport(pipeline).get("totals").get("archived").asInt()).isEqualTo(3);
+        }
+    }
 }

@@ -19,10 +19,30 @@ public final class ChildPipeline implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final long logStart;
 
-    private ChildPipeline(Process process, Path log) {
+    private ChildPipeline(Process process, Path log, long logStart) {
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
+    }
+
+    /** Waits until this child's log shows {@code text}; false when it did not within {@code timeoutMillis}. */
+    public boolean awaitLog(String text, long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (logSinceStart().contains(text)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private String logSinceStart() throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Settings for fast fault tests: short lease, retries and stranded-file recovery. */
@@ -53,9 +73,10 @@ public final class ChildPipeline implements AutoCloseable {
         command.add("io.ecompipeline.Application");
         command.add("run");
         Files.createDirectories(log.getParent());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new ChildPipeline(process, log);
+        return new ChildPipeline(process, log, logStart);
     }
 
     /** SIGKILL: no shutdown hook, no finally block, like a crash or an OOM kill. */

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class CrashScenario {
 
     /** What a run did and whether it diverged from a clean run (empty list = no divergence). */
-    public record Result(int kills, List<String> divergences, Duration took) {
+    public record Result(int kills, List<String> killPhases, List<String> divergences, Duration took) {
     }
 
     private final LocalServices services;
@@ -78,7 +78,8 @@ public final class CrashScenario {
         return Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "6");
     }
 
-    public Result run(Path input, long seed, int kills, int instances) throws Exception {
+    public Result run(Path input, long seed, int maxKills, int instances) throws Exception {
+        List<String> kills = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
         TestPipeline.reset();
         Map<String, String> settings = new HashMap<>(ChildPipeline.fastFaultSettings());
@@ -98,15 +99,24 @@ public final class CrashScenario {
             }
             Thread killer = new Thread(() -> {
                 try {
-                    while (!done.get() && killed.get() < kills) {
-                        Thread.sleep(1500 + random.nextInt(4000));
+                    while (!done.get() && killed.get() < maxKills) {
+                        int i = random.nextInt(children.size());
+                        ChildPipeline victim;
+                        synchronized (children) {
+                            victim = children.get(i);
+                        }
+                        // kill at a random instant of a random phase: starting, collecting, processing a batch
+                        String[] phases = {"ecom-pipeline is running", "Collected incoming/", "Processing batch"};
+                        String phase = phases[random.nextInt(phases.length)];
+                        victim.awaitLog(phase, 15_000);
+                        Thread.sleep(random.nextInt(phase.startsWith("Processing") ? 3000 : 800));
                         if (done.get()) {
                             return;
                         }
-                        int i = random.nextInt(children.size());
                         synchronized (children) {
-                            children.get(i).kill();
+                            victim.kill();
                             killed.incrementAndGet();
+                            kills.add(phase);
                             children.set(i, ChildPipeline.start(services, settings,
                                     logs.resolve("instance-" + i + ".log")));
                         }
@@ -144,7 +154,7 @@ public final class CrashScenario {
             }
             compareKpis(input, divergences);
             compareFiles(s3, input, divergences);
-            return new Result(killed.get(), divergences, Duration.ofNanos(System.nanoTime() - started));
+            return new Result(killed.get(), List.copyOf(kills), divergences, Duration.ofNanos(System.nanoTime() - started));
         } finally {
             done.set(true);
             synchronized (children) {
