@@ -123,7 +123,8 @@ public class PipelineBeans implements CamelConfiguration {
         String maxShare = settings.optional("pipeline.validation.max-rejected-share");
         registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
                 settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
-                settings.getInt("pipeline.validation.max-raw-chars")));
+                settings.getInt("pipeline.validation.max-raw-chars"),
+                settings.getInt("pipeline.validation.max-field-chars")));
         registry.bind("stateApplier", new StateApplier(dataSource));
         registry.bind("orderKpiAggregation", new OrderKpiAggregation());
         registry.bind("categoryKpiAggregation", new CategoryKpiAggregation());

@@ -30,14 +30,18 @@ public class ArrivalRegistrar {
         this.collectedPrefix = collectedPrefix;
     }
 
-    /** Returns the arrival as a manifest line, the body the collector aggregates. */
+    /** Returns the arrival as a manifest line, the body the collector aggregates; null when the object vanished. */
     public String register(@Header("CamelAwsS3Key") String key, @Header("CamelAwsS3ETag") String etag,
             @Header("CamelAwsS3LastModified") Instant lastModified, @Header("CamelAwsS3ContentLength") Long size) {
         String cleanEtag = etag == null ? "" : etag.replace("\"", "");
         long modified = lastModified == null ? 0 : lastModified.toEpochMilli();
         String relative = key.startsWith(incomingPrefix) ? key.substring(incomingPrefix.length()) : key;
-        String collectedKey = collectedPrefix + arrivalId(key, cleanEtag, modified) + "/" + relative;
+        String collectedKey = S3Keys.fit(collectedPrefix + arrivalId(key, cleanEtag, modified) + "/", relative);
         long length = s3.moveVerified(key, collectedKey);
+        if (length < 0) {
+            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do", key);
+            return null;
+        }
         FileArrival arrival = new FileArrival(key, collectedKey, length, cleanEtag, System.currentTimeMillis());
         LOG.info("Collected {} ({} bytes) as {}", key, length, collectedKey);
         return arrival.toLine();

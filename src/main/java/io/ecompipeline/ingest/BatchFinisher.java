@@ -73,11 +73,11 @@ public class BatchFinisher {
         String relative = f.incomingKey().startsWith(incomingPrefix)
                 ? f.incomingKey().substring(incomingPrefix.length()) : f.fileName();
         String base = (quarantined ? quarantinePrefix : archivePrefix) + f.batchId() + "/";
-        String key = base + relative;
+        String key = S3Keys.fit(base, relative);
         if (used.contains(key)) {
             // the same name arrived twice in one batch: keep both, the second under its arrival id
             String arrival = f.collectedKey().split("/")[1];
-            key = base + arrival + "/" + relative;
+            key = S3Keys.fit(base + arrival + "/", relative);
         }
         return key;
     }

@@ -30,15 +30,19 @@ public class S3Objects {
 
     /**
      * Copies {@code from} to {@code to}, checks the copy has the source's length and ETag, and only then deletes
-     * the source. Returns the length. Safe to repeat: when the source is gone but the copy exists, it is done.
+     * the source. Returns the length. Safe to repeat: when the source is gone but the copy exists, it is done. Returns
+     * -1 when neither exists (the source was deleted by someone else before it could be moved).
      */
     public long moveVerified(String from, String to) {
         HeadObjectResponse source;
         try {
             source = s3.headObject(b -> b.bucket(bucket).key(from));
         } catch (NoSuchKeyException e) {
-            HeadObjectResponse target = s3.headObject(b -> b.bucket(bucket).key(to));
-            return target.contentLength();
+            try {
+                return s3.headObject(b -> b.bucket(bucket).key(to)).contentLength();
+            } catch (NoSuchKeyException gone) {
+                return -1;
+            }
         }
         s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
         HeadObjectResponse copy = s3.headObject(b -> b.bucket(bucket).key(to));

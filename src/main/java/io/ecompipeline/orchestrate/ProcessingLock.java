@@ -41,6 +41,8 @@ public class ProcessingLock {
         return t;
     });
     private volatile boolean held;
+    /** Until when our last successful write keeps the lease ours, by our clock, counted from before that write. */
+    private volatile long validUntil;
     private ScheduledFuture<?> renewal;
 
     public ProcessingLock(DynamoDbClient dynamoDb, String table, String lockId, Duration lease, Duration renewEvery) {
@@ -56,13 +58,14 @@ public class ProcessingLock {
         return owner;
     }
 
+    /** Held, and the lease not past its expiry even if renewals could not reach DynamoDB. */
     public boolean isHeld() {
-        return held;
+        return held && System.currentTimeMillis() < validUntil;
     }
 
     /** True when this instance now holds the lock (or already did). */
     public synchronized boolean tryAcquire() {
-        if (held) {
+        if (isHeld()) {
             return true;
         }
         long now = System.currentTimeMillis();
@@ -77,6 +80,10 @@ public class ProcessingLock {
             return false;
         }
         held = true;
+        validUntil = now + lease.toMillis();
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
         renewal = renewer.scheduleAtFixedRate(this::renew, renewEvery.toMillis(), renewEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.debug("Lease {} acquired by {} for {}", lockId, owner, lease);
@@ -91,6 +98,7 @@ public class ProcessingLock {
                     .conditionExpression("#owner = :me")
                     .expressionAttributeNames(Map.of("#owner", "owner"))
                     .expressionAttributeValues(Map.of(":expires", n(now + lease.toMillis()), ":me", s(owner))));
+            validUntil = now + lease.toMillis();
         } catch (ConditionalCheckFailedException e) {
             held = false;
             LOG.error("Lease {} lost by {} (it expired and another instance took it)", lockId, owner);
@@ -101,7 +109,7 @@ public class ProcessingLock {
 
     /** Fails when the lease was lost: the caller must stop before changing anything else. */
     public void assertHeld() {
-        if (!held) {
+        if (!isHeld()) {
             throw new IllegalStateException("Lease " + lockId + " is not held by " + owner);
         }
     }

@@ -44,6 +44,7 @@ public class BatchValidator {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchValidator.class);
     private static final int STAGE_BATCH_SIZE = 1000;
+    private static final int MAX_FIELDS = 10_000;
 
     private final CamelContext camelContext;
     private final DataSource dataSource;
@@ -52,11 +53,12 @@ public class BatchValidator {
     private final String rejectedPrefix;
     private final Double maxRejectedShare;
     private final int maxRawChars;
+    private final int maxFieldChars;
     private final Map<FileKind, BindyAbstractFactory> binders = new EnumMap<>(FileKind.class);
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     public BatchValidator(CamelContext camelContext, DataSource dataSource, S3Objects s3, BatchStore batches,
-            String rejectedPrefix, Double maxRejectedShare, int maxRawChars) {
+            String rejectedPrefix, Double maxRejectedShare, int maxRawChars, int maxFieldChars) {
         this.camelContext = camelContext;
         this.dataSource = dataSource;
         this.s3 = s3;
@@ -64,6 +66,7 @@ public class BatchValidator {
         this.rejectedPrefix = rejectedPrefix;
         this.maxRejectedShare = maxRejectedShare;
         this.maxRawChars = maxRawChars;
+        this.maxFieldChars = maxFieldChars;
     }
 
     /** What a batch's files have established so far: catalog and orders, as the next file must see them. */
@@ -137,7 +140,8 @@ public class BatchValidator {
         long accepted = 0;
         try (RejectedRows rejected = new RejectedRows(file.fileName());
                 Connection c = dataSource.getConnection();
-                CsvRecordReader csv = new CsvRecordReader(utf8(s3.open(file.collectedKey())), maxRawChars)) {
+                CsvRecordReader csv = new CsvRecordReader(utf8(s3.open(file.collectedKey())), maxRawChars,
+                        maxFieldChars, MAX_FIELDS)) {
             c.setAutoCommit(false);
             try (Stager stager = new Stager(c, kind, file)) {
                 CsvRecordReader.CsvRecord header;
@@ -145,6 +149,10 @@ public class BatchValidator {
                     header = csv.next();
                     if (header == null) {
                         return quarantined(c, file, "no_header", "the file is empty: no header line", 0, rejected);
+                    }
+                    if (header.oversized()) {
+                        return quarantined(c, file, "header_too_long", "the header line has a field longer than "
+                                + maxFieldChars + " characters or more than " + MAX_FIELDS + " fields", 0, rejected);
                     }
                     String missing = missingColumns(kind, header.fields());
                     if (!missing.isEmpty()) {
@@ -209,6 +217,10 @@ public class BatchValidator {
     private RowRules.Rejection check(Session session, FileKind kind, CsvRecordReader.CsvRecord header,
             CsvRecordReader.CsvRecord row, int[] positions, Map<Long, String> fileProducts, Set<Long> fileOrders,
             BindyAbstractFactory binder, Stager stager) throws Exception {
+        if (row.oversized()) {
+            return new RowRules.Rejection("field_too_long", "a field is longer than " + maxFieldChars
+                    + " characters, or the row has more than " + MAX_FIELDS + " fields");
+        }
         if (row.unterminatedQuote()) {
             return new RowRules.Rejection("unterminated_quote", "a quoted field is not closed before the end of the file");
         }

@@ -14,23 +14,41 @@ import java.util.List;
  */
 public final class CsvRecordReader implements Closeable {
 
-    /** One record as read: its fields, the line it starts on (1-based), and its raw text without the line break. */
-    public record CsvRecord(List<String> fields, long line, String raw, boolean unterminatedQuote) {
+    /**
+     * One record as read: its fields, the line it starts on (1-based), its raw text without the line break (capped),
+     * whether a quote was left open at the end of the input, and whether a field or the field count went past the
+     * reader's limits (then the fields are cut short and the record must be refused).
+     */
+    public record CsvRecord(List<String> fields, long line, String raw, boolean unterminatedQuote, boolean oversized) {
     }
 
     private static final int EOF = -1;
 
     private final Reader in;
     private final int maxRawChars;
+    private final int maxFieldChars;
+    private final int maxFields;
     private final char[] buffer = new char[64 * 1024];
     private int bufferPos;
     private int bufferLen;
     private long line = 1;
     private boolean atEof;
 
-    public CsvRecordReader(Reader in, int maxRawChars) {
+    /**
+     * @param maxRawChars   raw text kept per record
+     * @param maxFieldChars longest field kept; a longer one marks the record oversized (memory stays bounded on a
+     *                      file of one endless line)
+     * @param maxFields     most fields kept per record, likewise
+     */
+    public CsvRecordReader(Reader in, int maxRawChars, int maxFieldChars, int maxFields) {
         this.in = in;
         this.maxRawChars = maxRawChars;
+        this.maxFieldChars = maxFieldChars;
+        this.maxFields = maxFields;
+    }
+
+    public CsvRecordReader(Reader in, int maxRawChars) {
+        this(in, maxRawChars, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     private int read() throws IOException {
@@ -71,6 +89,7 @@ public final class CsvRecordReader implements Closeable {
             boolean fieldWasQuoted = false;
             boolean unterminated = false;
             boolean any = false;
+            boolean oversized = false;
             while (true) {
                 int c = read();
                 if (c == EOF) {
@@ -81,7 +100,7 @@ public final class CsvRecordReader implements Closeable {
                     if (c == '"') {
                         if (peek() == '"') {
                             read();
-                            field.append('"');
+                            oversized |= !append(field, '"');
                             appendRaw(raw, '"');
                             appendRaw(raw, '"');
                         } else {
@@ -98,7 +117,7 @@ public final class CsvRecordReader implements Closeable {
                         }
                         line++;
                     }
-                    field.append((char) c);
+                    oversized |= !append(field, (char) c);
                     appendRaw(raw, (char) c);
                     continue;
                 }
@@ -112,22 +131,35 @@ public final class CsvRecordReader implements Closeable {
                 any = true;
                 appendRaw(raw, (char) c);
                 if (c == ',') {
-                    fields.add(field.toString());
+                    if (fields.size() < maxFields) {
+                        fields.add(field.toString());
+                    } else {
+                        oversized = true;
+                    }
                     field.setLength(0);
                     fieldWasQuoted = false;
                 } else if (c == '"' && field.length() == 0 && !fieldWasQuoted) {
                     inQuotes = true;
                     fieldWasQuoted = true;
                 } else {
-                    field.append((char) c);
+                    oversized |= !append(field, (char) c);
                 }
             }
             if (!any && fields.isEmpty() && field.length() == 0 && !fieldWasQuoted) {
                 continue; // blank line
             }
             fields.add(field.toString());
-            return new CsvRecord(fields, startLine, raw.toString(), unterminated);
+            return new CsvRecord(fields, startLine, raw.toString(), unterminated, oversized);
         }
+    }
+
+    /** Appends unless the field is full; false when the character was dropped. */
+    private boolean append(StringBuilder field, char c) {
+        if (field.length() >= maxFieldChars) {
+            return false;
+        }
+        field.append(c);
+        return true;
     }
 
     private void appendRaw(StringBuilder raw, char c) {

@@ -24,6 +24,12 @@ class CrashRecoveryTest {
         CrashScenario.Result result = new CrashScenario(TestPipeline.services(), work).run(input, 42L, 4, 1);
         assertThat(result.kills()).isPositive();
         assertThat(result.divergences()).isEmpty();
+        // no credential reaches a log (the embedded servers' keys stand in for real ones)
+        try (var logs = java.nio.file.Files.list(Path.of("target/fault-logs/seed-42-instances-1"))) {
+            for (Path log : logs.toList()) {
+                assertThat(java.nio.file.Files.readString(log)).doesNotContain(TestPipeline.services().secretKey());
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.ecompipeline.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.ecompipeline.support.FaultProxy;
+import io.ecompipeline.support.ReferenceKpis;
+import io.ecompipeline.support.TestPipeline;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DynamoDB unreachable for a while (a proxy in front of it cut): the batch is retried and ends as a clean run. */
+class DynamoDbOutageTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void batchRetriesThroughAnOutageAndEndsLikeACleanRun() throws Exception {
+        Path in = Files.createDirectories(work.resolve("in"));
+        Files.writeString(in.resolve("products.csv"), "product_id,category,name,price\n1,Books,Dune,10.00\n2,Toys,Ball,2.50\n");
+        Files.writeString(in.resolve("orders_1.csv"), "order_id,user_id,order_date,total_amount,status\n"
+                + "1,1,2025-01-01,12.50,delivered\n2,2,2025-01-01,2.50,returned\n");
+        Files.writeString(in.resolve("order_items_1.csv"), "order_id,product_id,quantity,unit_price\n"
+                + "1,1,1,10.00\n1,2,1,2.50\n2,2,1,2.50\n");
+        try (FaultProxy proxy = new FaultProxy(TestPipeline.services().dynamoDbEndpoint());
+                TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.dynamodb.endpoint", proxy.uri().toString(),
+                        "pipeline.batch.retry-interval", "1s", "pipeline.lock.lease", "3s",
+                        "pipeline.lock.renew-every", "1s"))) {
+            proxy.down();
+            CompletableFuture<Integer> ingest = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pipeline.ingest(in, work.resolve("out"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(6000);
+            assertThat(ingest).as("no batch can finish while DynamoDB is down").isNotDone();
+            proxy.up();
+            assertThat(ingest.get(90, TimeUnit.SECONDS)).isZero();
+
+            ReferenceKpis expected = ReferenceKpis.of(in);
+            assertThat(TestPipeline.byKey(TestPipeline.readCsv(work.resolve("out/order_kpis.csv")), 1))
+                    .isEqualTo(expected.orderKpis);
+            assertThat(TestPipeline.byKey(TestPipeline.readCsv(work.resolve("out/category_kpis.csv")), 2))
+                    .isEqualTo(expected.categoryKpis);
+            List<List<String>> files = TestPipeline.readCsv(work.resolve("out/files.csv"));
+            assertThat(files).hasSize(3).allSatisfy(f -> assertThat(f.get(1)).isEqualTo("archived"));
+            pipeline.assertNothingLost(in);
+        }
+    }
+}
