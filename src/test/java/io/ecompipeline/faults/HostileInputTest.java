@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.support.TestPipeline;
@@ -54,9 +53,7 @@ class HostileInputTest {
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
 
-            JsonNode report = new ObjectMapper().readTree(pipeline.object("reports/" + ended.batchId() + ".json"));
-            Map<String, JsonNode> byKey = new HashMap<>();
-            report.get("files").forEach(f -> byKey.put(f.get("key").asText(), f));
+            Map<String, JsonNode> byKey = pipeline.reportFiles(ended.batchId());
             assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(drops.keySet());
             assertThat(byKey.get("incoming/orders_empty.csv").get("reason").asText()).isEqualTo("no_header");
             assertThat(byKey.get("incoming/orders_endless.csv").get("reason").asText()).isEqualTo("header_too_long");

@@ -7,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.support.TestPipeline;
@@ -59,9 +57,7 @@ class LargeInputTest {
             BatchEvents.Ended ended = pipeline.bean("batchEvents", BatchEvents.class).awaitNext(Duration.ofMinutes(5));
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
-            JsonNode report = new ObjectMapper().readTree(pipeline.object("reports/" + ended.batchId() + ".json"));
-            Map<String, JsonNode> byKey = new HashMap<>();
-            report.get("files").forEach(f -> byKey.put(f.get("key").asText(), f));
+            Map<String, JsonNode> byKey = pipeline.reportFiles(ended.batchId());
             assertThat(byKey.get("incoming/products_big.csv").get("rows_accepted").asInt()).isEqualTo(products);
             assertThat(byKey.get("incoming/products_big.csv").get("size_bytes").asLong())
                     .isGreaterThanOrEqualTo(100L * 1024 * 1024);

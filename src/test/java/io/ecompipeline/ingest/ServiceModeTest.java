@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,14 +36,17 @@ class ServiceModeTest {
                 .stream().map(o -> o.key()).toList();
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(String what, Duration timeout, TestPipeline.Condition condition)
+            throws InterruptedException {
+        TestPipeline.await(what, timeout, condition);
+    }
+
+    /** Drops a catalog, one orders and one items file and waits until they wait in the open batch. */
+    private static void dropThreeFilesAndWaitInTheOpenBatch(TestPipeline pipeline) throws InterruptedException {
+        drop(pipeline, "products.csv", PRODUCTS);
+        drop(pipeline, "orders_1.csv", orders(1));
+        drop(pipeline, "order_items_1.csv", items(1));
+        await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
     }
 
     private static JsonNode onlyReport(TestPipeline pipeline) throws Exception {
@@ -57,10 +59,7 @@ class ServiceModeTest {
     void batchClosesWhenTheThresholdsAreMet() throws Exception {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.min-order-files", "2",
                 "pipeline.batch.min-item-files", "2", "pipeline.batch.force-after", "1h"))) {
-            drop(pipeline, "products.csv", PRODUCTS);
-            drop(pipeline, "orders_1.csv", orders(1));
-            drop(pipeline, "order_items_1.csv", items(1));
-            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            dropThreeFilesAndWaitInTheOpenBatch(pipeline);
             Thread.sleep(1500);
             assertThat(keys(pipeline, "reports/")).as("batch below its thresholds stays open").isEmpty();
 
@@ -96,10 +95,7 @@ class ServiceModeTest {
         Map<String, String> config = Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "2",
                 "pipeline.batch.force-after", "1h");
         try (TestPipeline pipeline = TestPipeline.fresh(config)) {
-            drop(pipeline, "products.csv", PRODUCTS);
-            drop(pipeline, "orders_1.csv", orders(1));
-            drop(pipeline, "order_items_1.csv", items(1));
-            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            dropThreeFilesAndWaitInTheOpenBatch(pipeline);
             Thread.sleep(500);
         }
         try (TestPipeline pipeline = TestPipeline.restart(config)) {
@@ -119,10 +115,7 @@ class ServiceModeTest {
         Map<String, String> config = Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "2",
                 "pipeline.batch.force-after", "1h");
         try (TestPipeline pipeline = TestPipeline.fresh(config)) {
-            drop(pipeline, "products.csv", PRODUCTS);
-            drop(pipeline, "orders_1.csv", orders(1));
-            drop(pipeline, "order_items_1.csv", items(1));
-            await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+            dropThreeFilesAndWaitInTheOpenBatch(pipeline);
             Thread.sleep(500);
         }
         // restarted with thresholds the open batch already meets: idle polls close it

@@ -273,18 +273,8 @@ public final class CrashScenario {
                 .map(S3Object::key).toList();
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(String what, Duration timeout, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void waitFor(String what, Duration timeout, TestPipeline.Condition condition) throws Exception {
+        TestPipeline.await(what, timeout, condition);
     }
 
     static String utf8(byte[] bytes) {

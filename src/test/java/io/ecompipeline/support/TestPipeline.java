@@ -178,6 +178,38 @@ public final class TestPipeline implements AutoCloseable {
         }
     }
 
+    /** A condition a test waits for; may throw (then it counts as not yet). */
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    public static void await(String what, java.time.Duration timeout, Condition condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The files of a batch's quality report, by incoming key. */
+    public Map<String, com.fasterxml.jackson.databind.JsonNode> reportFiles(String batchId) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(object("reports/" + batchId + ".json"));
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byKey = new HashMap<>();
+        report.get("files").forEach(f -> byKey.put(f.get("key").asText(), f));
+        return byKey;
+    }
+
     /** KPI rows keyed by their first {@code keyColumns} columns joined with '|'. */
     public static Map<String, List<String>> byKey(List<List<String>> rows, int keyColumns) {
         Map<String, List<String>> byKey = new TreeMap<>();
