@@ -200,16 +200,26 @@ public class BatchStore {
 
     /**
      * The oldest closed batch that has not ended (finished or dead-lettered), or null when there is none or when that
-     * batch failed less than {@code retryInterval} ago (it keeps its place: batches apply in the order they closed).
+     * batch is backing off after a failure (it keeps its place: batches apply in the order they closed). The wait
+     * after the n-th failed attempt is {@code retryInterval × 2^(n-1)}, at most 16 × retryInterval, with ±20% jitter.
      */
     public String nextPending(Duration retryInterval) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT batch_id, error IS NOT NULL AND updated_at > now() - make_interval(secs => ?) AS backing_off
+                SELECT batch_id, error IS NOT NULL, attempts, EXTRACT(EPOCH FROM now() - updated_at) * 1000
                   FROM pipeline.batches WHERE status NOT IN ('finished', 'dead_lettered')
                  ORDER BY first_arrival, batch_id LIMIT 1""")) {
-            s.setDouble(1, retryInterval.toMillis() / 1000.0);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() && !r.getBoolean(2) ? r.getString(1) : null;
+                if (!r.next()) {
+                    return null;
+                }
+                if (r.getBoolean(2)) {
+                    long backoff = retryInterval.toMillis() << Math.min(4, Math.max(0, r.getInt(3) - 1));
+                    double jitter = 0.8 + 0.4 * java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+                    if (r.getDouble(4) < backoff * jitter) {
+                        return null;
+                    }
+                }
+                return r.getString(1);
             }
         }
     }

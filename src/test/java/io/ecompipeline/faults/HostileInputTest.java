@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.support.TestPipeline;
@@ -68,6 +69,10 @@ class HostileInputTest {
             assertThat(byKey.get(longName).get("rows_accepted").asInt()).isEqualTo(2);
             assertThat(byKey.get(longName).get("stored_at").asText().getBytes(StandardCharsets.UTF_8).length)
                     .isLessThanOrEqualTo(1024);
+
+            // an object deleted between listing and reading is skipped, not an error
+            assertThat(pipeline.bean("arrivals", ArrivalRegistrar.class)
+                    .register("incoming/orders_ghost.csv", "etag", java.time.Instant.now(), 10L)).isNull();
 
             // every object is stored byte for byte, and nothing is left behind
             Map<String, Integer> stored = new HashMap<>();
