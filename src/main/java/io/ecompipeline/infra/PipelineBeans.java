@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -106,20 +107,36 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("batchCollectorRepository", collector);
 
         String incoming = settings.get("pipeline.prefix.incoming");
-        CollectorLeadership collectorLeadership = new CollectorLeadership(new ProcessingLock(dynamoDb,
-                settings.get("pipeline.dynamodb.lock-table"), ProcessingLock.COLLECTOR,
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease")),
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every"))),
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every")));
+        String collected = settings.get("pipeline.prefix.collected");
+        Duration lease = settings.getDuration("pipeline.lock.lease");
+        Duration renewEvery = settings.getDuration("pipeline.lock.renew-every");
+        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable, ProcessingLock.PROCESSING, lease,
+                renewEvery);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                processingLock.shutdown();
+            }
+        });
+        CollectorLeadership collectorLeadership = new CollectorLeadership(
+                new ProcessingLock(dynamoDb, lockTable, ProcessingLock.COLLECTOR, lease, renewEvery), renewEvery);
         S3Objects objects = new S3Objects(s3, bucket);
         BatchStore batches = new BatchStore(dataSource);
+
+        // ingest: arrival and collection
         registry.bind("s3Objects", objects);
         registry.bind("batchStore", batches);
-        registry.bind("arrivals", new ArrivalRegistrar(objects, incoming, settings.get("pipeline.prefix.collected")));
+        registry.bind("collectorLeadership", collectorLeadership);
+        registry.bind("arrivals", new ArrivalRegistrar(objects, incoming, collected));
         registry.bind("batchManifestAggregation", new BatchManifestAggregation());
         registry.bind("batchCompletion", new BatchCompletion(settings.getInt("pipeline.batch.min-order-files"),
                 settings.getInt("pipeline.batch.min-item-files"), settings.getMillis("pipeline.batch.force-after"),
                 batches::catalogKnown, () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH)));
+        registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
+                collected, settings.getDuration("pipeline.recovery.stranded-after"), collectorLeadership::isLeader));
+        context.addRoutes(new StrandedArrivalRoutes());
+
+        // the batch steps
         String maxShare = settings.optional("pipeline.validation.max-rejected-share");
         registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
                 settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
@@ -134,27 +151,12 @@ public class PipelineBeans implements CamelConfiguration {
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports")));
         registry.bind("batchEvents", new BatchEvents());
-        java.time.Duration lease = java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.lease"));
-        java.time.Duration renewEvery = java.time.Duration.ofMillis(settings.getMillis("pipeline.lock.renew-every"));
-        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable, ProcessingLock.PROCESSING, lease,
-                renewEvery);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                processingLock.shutdown();
-            }
-        });
-        registry.bind("collectorLeadership", collectorLeadership);
+
+        // the local orchestrator
         registry.bind("processingLock", processingLock);
         registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock, batches,
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.batch.retry-interval")),
-                settings.getInt("pipeline.batch.max-attempts")));
+                settings.getDuration("pipeline.batch.retry-interval"), settings.getInt("pipeline.batch.max-attempts")));
         context.addRoutes(new LocalOrchestratorRoutes());
-        registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
-                settings.get("pipeline.prefix.collected"),
-                java.time.Duration.ofMillis(settings.getMillis("pipeline.recovery.stranded-after")),
-                collectorLeadership::isLeader));
-        context.addRoutes(new StrandedArrivalRoutes());
     }
 
     private static HikariDataSource dataSource(Settings settings) {

@@ -35,4 +35,8 @@ public final class Settings {
     public long getMillis(String key) {
         return TimeUtils.toMilliSeconds(get(key));
     }
+
+    public java.time.Duration getDuration(String key) {
+        return java.time.Duration.ofMillis(getMillis(key));
+    }
 }
