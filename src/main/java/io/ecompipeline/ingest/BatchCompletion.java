@@ -49,10 +49,6 @@ public class BatchCompletion {
         expectedWaveFiles = files;
     }
 
-    public void serviceMode() {
-        expectedWaveFiles = null;
-    }
-
     public boolean isComplete(Exchange batch) {
         List<FileArrival> files = FileArrival.fromManifest(batch.getMessage().getBody(String.class));
         if (files.isEmpty()) {

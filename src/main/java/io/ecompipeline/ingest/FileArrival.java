@@ -10,10 +10,6 @@ import java.util.List;
  */
 public record FileArrival(String incomingKey, String collectedKey, long size, String etag, long arrivedAt) {
 
-    public String fileName() {
-        return incomingKey.substring(incomingKey.lastIndexOf('/') + 1);
-    }
-
     public String toLine() {
         return String.join("\t", incomingKey, collectedKey, Long.toString(size), etag, Long.toString(arrivedAt));
     }

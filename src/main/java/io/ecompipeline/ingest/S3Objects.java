@@ -1,6 +1,5 @@
 package io.ecompipeline.ingest;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,15 +59,6 @@ public class S3Objects {
         return a == null || b == null || a.contains("-") || b.contains("-") || a.equals(b);
     }
 
-    public boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        }
-    }
-
     public ResponseInputStream<GetObjectResponse> open(String key) {
         return s3.getObject(b -> b.bucket(bucket).key(key));
     }
@@ -83,10 +73,6 @@ public class S3Objects {
 
     public void put(String key, Path file, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
-    }
-
-    public void put(String key, InputStream in, long length) {
-        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromInputStream(in, length));
     }
 
     public List<S3Object> list(String prefix) {

@@ -1,6 +1,5 @@
 package io.ecompipeline.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,14 +84,6 @@ public final class ChildPipeline implements AutoCloseable {
         process.waitFor();
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    public Path log() {
-        return log;
-    }
-
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -101,9 +92,5 @@ public final class ChildPipeline implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
-    }
-
-    static String classpath() {
-        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, '\n');
     }
 }

@@ -2,7 +2,6 @@ package io.ecompipeline.support;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -275,9 +274,5 @@ public final class CrashScenario {
 
     private static void waitFor(String what, Duration timeout, TestPipeline.Condition condition) throws Exception {
         TestPipeline.await(what, timeout, condition);
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
