@@ -15,7 +15,8 @@ final class DemoCommand {
     int run() throws Exception {
         Path data = Files.createTempDirectory("ecom-pipeline-demo-input");
         new DemoData().write(data);
-        Path output = Path.of("target", "demo-output");
+        // bin/ecom-pipeline sets PIPELINE_HOME to the repository, so the output lands in its target/ wherever it runs
+        Path output = Path.of(System.getenv().getOrDefault("PIPELINE_HOME", "."), "target", "demo-output");
         try (PipelineApp app = new PipelineApp(Map.of("pipeline.poll.delay", "200"))) {
             CamelContext context = app.start();
             IngestCommand.Summary summary = IngestCommand.ingestWaves(app, context, IngestCommand.waves(data),
