@@ -25,9 +25,10 @@ public class GeneratorBeans implements CamelConfiguration {
                 settings.getBoolean("pipeline.generator.export-daily"),
                 settings.getInt("pipeline.generator.export-order-files"),
                 settings.getInt("pipeline.generator.export-item-files"), 0);
+        String exportPrefix = settings.optional("pipeline.generator.export-prefix");
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         S3Objects s3 = context.getRegistry().lookupByNameAndType("s3Objects", S3Objects.class);
         context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
-                settings.get("pipeline.prefix.incoming"), settings.getMillis("pipeline.generator.progress-every")));
+                exportPrefix == null ? settings.get("pipeline.prefix.incoming") : exportPrefix, settings.getMillis("pipeline.generator.progress-every")));
     }
 }
