@@ -23,6 +23,9 @@ public final class Cli {
               run                               the long-running service (polls S3 for file drops)
               ingest --input DIR --output DIR   process local files (sub-folders of DIR are waves, in name order)
                      [--timeout DURATION]       how long to wait for one wave's batch (default 10m)
+              generate [--mode M] [--days N]    one run of the data generator (M: auto, initial, incremental, reload;
+                       [--scale X] [--seed S]     N: history days, or at most N days; X: volume factor; S: seed)
+                       [--through DATE] [--export true|false]
               help                              this text
 
             Configuration: src/main/resources/application.properties; override any key with -Dkey=value or an
@@ -49,6 +52,7 @@ public final class Cli {
                     noOptions(command, options);
                     yield new DemoCommand().run();
                 }
+                case "generate" -> new GenerateCommand().run(options);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
                     yield 0;

@@ -1,0 +1,34 @@
+package io.ecompipeline.generate;
+
+import java.time.LocalDate;
+
+import javax.sql.DataSource;
+
+import io.ecompipeline.infra.Settings;
+import io.ecompipeline.ingest.S3Objects;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/** Binds {@code shopGenerator} (a {@link GeneratorService}) from the {@code pipeline.generator.*} settings. */
+public class GeneratorBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        String through = settings.optional("pipeline.generator.through");
+        GeneratorConfig config = new GeneratorConfig(settings.get("pipeline.generator.mode"),
+                settings.getInt("pipeline.generator.history-days"),
+                Double.parseDouble(settings.get("pipeline.generator.scale")),
+                Long.parseLong(settings.get("pipeline.generator.seed")),
+                through == null || through.isBlank() ? null : LocalDate.parse(through),
+                settings.getBoolean("pipeline.generator.export-history"),
+                settings.getBoolean("pipeline.generator.export-daily"),
+                settings.getInt("pipeline.generator.export-order-files"),
+                settings.getInt("pipeline.generator.export-item-files"), 0);
+        String exportPrefix = settings.optional("pipeline.generator.export-prefix");
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        S3Objects s3 = context.getRegistry().lookupByNameAndType("s3Objects", S3Objects.class);
+        context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
+                exportPrefix == null ? settings.get("pipeline.prefix.incoming") : exportPrefix, settings.getMillis("pipeline.generator.progress-every")));
+    }
+}

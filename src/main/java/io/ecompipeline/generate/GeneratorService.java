@@ -1,0 +1,103 @@
+package io.ecompipeline.generate;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import io.ecompipeline.ingest.S3Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the generator at most once at a time: an in-process guard, and a PostgreSQL advisory lock held for the run so
+ * that two instances of the service (or the service and a {@code generate} command) never generate concurrently.
+ * A run that finds another one in progress is skipped (the schedule) or fails (the command).
+ */
+public class GeneratorService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
+    private static final long LOCK_KEY = 774412;
+
+    private final DataSource dataSource;
+    private final S3Objects s3;
+    private final GeneratorConfig defaults;
+    private final String incoming;
+    private final long progressEveryMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public GeneratorService(DataSource dataSource, S3Objects s3, GeneratorConfig defaults, String incoming,
+            long progressEveryMillis) {
+        this.dataSource = dataSource;
+        this.s3 = s3;
+        this.defaults = defaults;
+        this.incoming = incoming;
+        this.progressEveryMillis = progressEveryMillis;
+    }
+
+    public GeneratorConfig defaults() {
+        return defaults;
+    }
+
+    /** The scheduled run (the route's bean call): the configured defaults; skipped when a run is in progress. */
+    public String runScheduled() throws Exception {
+        ShopGenerator.RunResult r = run(defaults, false);
+        return r == null ? "skipped: a generator run is in progress" : r.status() + " through " + r.lastDay();
+    }
+
+    /** Runs with {@code config}; returns null when another run holds the lock and {@code failIfBusy} is false. */
+    public ShopGenerator.RunResult run(GeneratorConfig config, boolean failIfBusy) throws Exception {
+        if (!running.compareAndSet(false, true)) {
+            return busy(failIfBusy);
+        }
+        try (Connection lock = dataSource.getConnection(); Statement s = lock.createStatement()) {
+            boolean locked;
+            try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                rs.next();
+                locked = rs.getBoolean(1);
+            }
+            if (!locked) {
+                return busy(failIfBusy);
+            }
+            try {
+                GeneratorConfig effective = config.through() != null ? config
+                        : new GeneratorConfig(config.mode(), config.historyDays(), config.scale(), config.seed(),
+                                LocalDate.now(ZoneOffset.UTC).minusDays(1), config.exportHistory(),
+                                config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
+                                config.maxDays());
+                return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis).run();
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+            }
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private static ShopGenerator.RunResult busy(boolean fail) {
+        if (fail) {
+            throw new IllegalStateException("another generator run is in progress");
+        }
+        LOG.warn("Generator run skipped: another run is in progress");
+        return null;
+    }
+
+    /** The defaults with command-line overrides ({@code mode}, {@code days}, {@code scale}, {@code seed}, {@code through}, {@code export}). */
+    public GeneratorConfig with(Map<String, String> o) {
+        GeneratorConfig d = defaults;
+        return new GeneratorConfig(o.getOrDefault("mode", d.mode()),
+                o.containsKey("days") ? Integer.parseInt(o.get("days")) : d.historyDays(),
+                o.containsKey("scale") ? Double.parseDouble(o.get("scale")) : d.scale(),
+                o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed(),
+                o.containsKey("through") ? LocalDate.parse(o.get("through")) : d.through(),
+                o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportHistory(),
+                o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportDaily(),
+                d.exportOrderFiles(), d.exportItemFiles(),
+                o.containsKey("days") ? Integer.parseInt(o.get("days")) : 0);
+    }
+}

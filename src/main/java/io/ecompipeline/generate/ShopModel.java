@@ -1,0 +1,59 @@
+package io.ecompipeline.generate;
+
+/** The business rules of the simulated shop (defaults of the replaced generator). */
+final class ShopModel {
+
+    static final String[] CATEGORIES = {"Electronics", "Clothing", "Home & Garden", "Sports", "Books", "Toys",
+        "Health & Beauty", "Food & Beverages", "Pet Supplies"};
+    /** min price, max price, min margin, max margin per category. */
+    static final double[][] PRICE = {{20, 1500, .10, .30}, {8, 200, .40, .60}, {10, 600, .30, .50},
+        {10, 400, .30, .50}, {5, 60, .20, .40}, {5, 120, .35, .55}, {5, 150, .45, .65}, {2, 80, .20, .35},
+        {5, 150, .35, .55}};
+    static final String[] COUNTRIES = {"US", "Canada", "UK", "Germany", "France", "Italy", "Spain", "Japan",
+        "Netherlands", "Australia"};
+    static final double[] COUNTRY_W = {.60, .13, .10, .05, .04, .02, .02, .02, .01, .01};
+    static final double[] TAX = {.07, .13, .20, .19, .20, .22, .21, .10, .21, .10};
+    static final double[] SHIP_MIN = {5, 8, 6, 6, 6, 7, 7, 12, 6, 14};
+    static final double[] SHIP_MAX = {15, 20, 15, 15, 15, 18, 18, 30, 15, 35};
+    static final double[] ITEMS_W = {.30, .30, .20, .15, .05};
+    static final String[] PAY_METHODS = {"credit_card", "paypal", "apple_pay", "google_pay"};
+    static final double[] PAY_METHOD_W = {.65, .20, .10, .05};
+    static final String[] PAY_STATUS = {"completed", "failed", "pending"};
+    static final double[] PAY_STATUS_W = {.92, .03, .05};
+    static final String[] CARRIERS = {"UPS", "FedEx", "USPS", "DHL"};
+    static final double[] CARRIER_W = {.40, .35, .20, .05};
+    static final int[] CARRIER_DAYS_MIN = {2, 1, 3, 4};
+    static final int[] CARRIER_DAYS_MAX = {5, 4, 7, 9};
+    static final double[] PERIOD_FACTOR = {1.1, 0.9, 0.4};
+    static final double[] PERIOD_W = {.3, .5, .2};
+    static final String[] FIRST = {"James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda",
+        "William", "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
+        "Charles", "Karen", "Emma", "Lukas", "Sophie", "Hiro", "Yuki", "Marie", "Luca", "Lucia", "Noah", "Olivia"};
+    static final String[] LAST = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+        "Rodriguez", "Martinez", "Muller", "Schmidt", "Dubois", "Rossi", "Tanaka", "Sato", "de Vries", "Taylor",
+        "Wilson", "Anderson", "Thomas", "Moore", "Martin", "Lee", "Clark", "Lewis", "Walker", "Hall"};
+    static final String[] STREETS = {"Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St",
+        "High St", "Station Rd", "Park Ave", "Lake View"};
+    static final String[] ADJ = {"Classic", "Premium", "Smart", "Eco", "Ultra", "Compact", "Deluxe", "Essential",
+        "Pro", "Vintage"};
+    static final String[] NOUN = {"Set", "Kit", "Pack", "Edition", "Model", "Bundle", "Series", "Collection"};
+    /** Segment discount: New, Regular, VIP. Free shipping from this subtotal: New, Regular, VIP. */
+    static final double[] SEGMENT_DISCOUNT = {.10, .0, .15};
+    static final double[] FREE_SHIPPING = {75, 100, 50};
+    static final double REFUND_SHARE = .06;
+
+    private ShopModel() {
+    }
+
+    static int pick(java.util.SplittableRandom r, double[] weights) {
+        double u = r.nextDouble();
+        double acc = 0;
+        for (int i = 0; i < weights.length; i++) {
+            acc += weights[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+}

@@ -1,0 +1,262 @@
+package io.ecompipeline.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.ecompipeline.cli.KpiExport;
+import io.ecompipeline.local.LocalServices;
+import io.ecompipeline.support.TestPipeline;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The data generator on the embedded servers, at a small scale (0.05: 10 customers, 40 orders a day). */
+class GeneratorTest {
+
+    static final LocalDate THROUGH = LocalDate.of(2026, 3, 31);
+    static final Map<String, String> SMALL = Map.of("scale", "0.05", "seed", "7", "through", THROUGH.toString());
+
+    @TempDir
+    Path work;
+
+    static TestPipeline fresh() throws Exception {
+        return fresh(Map.of());
+    }
+
+    static TestPipeline fresh(Map<String, String> overrides) throws Exception {
+        LocalServices s = TestPipeline.services();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS shop CASCADE");
+        }
+        Map<String, String> all = new HashMap<>(overrides);
+        all.put("pipeline.generator.schedule-enabled", "false");
+        return TestPipeline.fresh(all);
+    }
+
+    static ShopGenerator.RunResult generate(TestPipeline p, Map<String, String> options) throws Exception {
+        GeneratorService g = p.bean("shopGenerator", GeneratorService.class);
+        Map<String, String> all = new HashMap<>(SMALL);
+        all.putAll(options);
+        return g.run(g.with(all), true);
+    }
+
+    static Map<String, String> checksums(TestPipeline p) throws Exception {
+        Map<String, String> sums = new TreeMap<>();
+        LocalServices s = TestPipeline.services();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                Statement st = c.createStatement()) {
+            for (String[] t : new String[][] {{"customers", "customer_id"}, {"products", "product_id"},
+                {"orders", "order_id"}, {"order_items", "order_id, line_no"}}) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, '|' "
+                        + "ORDER BY " + t[1] + "), '')) FROM (SELECT *, t AS x FROM shop." + t[0] + " t) q")) {
+                    rs.next();
+                    sums.put(t[0], rs.getString(1));
+                }
+            }
+        }
+        return sums;
+    }
+
+    static Map<String, byte[]> parquet(TestPipeline p) {
+        Map<String, byte[]> out = new TreeMap<>();
+        p.objects().forEach((k, v) -> {
+            if (k.startsWith("source/")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void sameSeedSameDataAndASplitRunResumesWithoutGapsOrDuplicates() throws Exception {
+        Map<String, String> whole;
+        Map<String, byte[]> wholeParquet;
+        try (TestPipeline p = fresh()) {
+            ShopGenerator.RunResult r = generate(p, Map.of("days", "20"));
+            assertThat(r.mode()).isEqualTo("initial");
+            assertThat(r.days()).isEqualTo(20);
+            assertThat(r.lastDay()).isEqualTo(THROUGH);
+            whole = checksums(p);
+            wholeParquet = parquet(p);
+            assertThat(wholeParquet).hasSize(40);
+            assertThat(p.objects().keySet()).filteredOn(k -> k.startsWith("logs/operations/run_")).singleElement()
+                    .satisfies(k -> assertThat(p.object(k)).contains("\"status\":\"success\"")
+                            .contains("\"last_processed_date\":\"2026-03-31\""));
+            assertThat(p.objects().keySet()).noneMatch(k -> k.startsWith("incoming/"));
+        }
+        try (TestPipeline p = fresh()) {
+            generate(p, Map.of("days", "20"));
+            assertThat(checksums(p)).isEqualTo(whole);
+            Map<String, byte[]> again = parquet(p);
+            assertThat(again.keySet()).isEqualTo(wholeParquet.keySet());
+            again.forEach((k, v) -> assertThat(v).as(k).isEqualTo(wholeParquet.get(k)));
+        }
+        try (TestPipeline p = fresh()) {
+            // stopped after 12 days (a day boundary), then resumed: the same tables, no gap, no duplicate
+            generate(p, Map.of("days", "12", "through", THROUGH.minusDays(8).toString()));
+            ShopGenerator.RunResult r = generate(p, Map.of("mode", "incremental", "export", "false"));
+            assertThat(r.firstDay()).isEqualTo(THROUGH.minusDays(7));
+            assertThat(r.days()).isEqualTo(8);
+            assertThat(checksums(p)).isEqualTo(whole);
+            assertThat(parquet(p).keySet()).isEqualTo(wholeParquet.keySet());
+            // nothing left to do: an incremental run is empty
+            assertThat(generate(p, Map.of("mode", "incremental")).days()).isZero();
+        }
+        try (TestPipeline p = fresh()) {
+            generate(p, Map.of("days", "20", "seed", "8"));
+            assertThat(checksums(p)).isNotEqualTo(whole);
+        }
+    }
+
+    @Test
+    void foreignKeysHoldParquetMatchesTablesAndReloadRestoresTables() throws Exception {
+        try (TestPipeline p = fresh()) {
+            generate(p, Map.of("days", "15"));
+            Map<String, String> before = checksums(p);
+            LocalServices s = TestPipeline.services();
+            Map<String, BigDecimal> sql = new LinkedHashMap<>();
+            try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                    Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT conname FROM pg_constraint WHERE contype = 'f' AND "
+                        + "connamespace = 'shop'::regnamespace")) {
+                    int fks = 0;
+                    while (rs.next()) {
+                        fks++;
+                    }
+                    assertThat(fks).isEqualTo(3);
+                }
+                for (String q : new String[] {
+                    "SELECT count(*) FROM shop.order_items i LEFT JOIN shop.orders o USING (order_id) WHERE o IS NULL",
+                    "SELECT count(*) FROM shop.order_items i LEFT JOIN shop.products p USING (product_id) WHERE p IS NULL",
+                    "SELECT count(*) FROM shop.orders o LEFT JOIN shop.customers c USING (customer_id) WHERE c IS NULL",
+                    "SELECT count(*) FROM shop.orders o WHERE total_amount <> subtotal - discount + tax + shipping",
+                    "SELECT count(*) FROM shop.orders o WHERE subtotal <> (SELECT sum(subtotal) FROM shop.order_items i "
+                            + "WHERE i.order_id = o.order_id)"}) {
+                    try (ResultSet rs = st.executeQuery(q)) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).as(q).isZero();
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*), sum(total_amount), "
+                        + "count(*) FILTER (WHERE status <> 'cancelled') FROM shop.orders")) {
+                    rs.next();
+                    sql.put("orders", rs.getBigDecimal(1));
+                    sql.put("total", rs.getBigDecimal(2));
+                    sql.put("shipped", rs.getBigDecimal(3));
+                }
+            }
+            Path dir = Files.createDirectories(work.resolve("source"));
+            p.objects().forEach((k, v) -> {
+                if (k.startsWith("source/")) {
+                    try {
+                        Path f = dir.resolve(k.substring("source/".length()));
+                        Files.createDirectories(f.getParent());
+                        Files.write(f, v);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement st = duck.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*), sum(amount::decimal(18,2)), "
+                        + "count(DISTINCT date) FROM read_parquet('" + dir + "/payments/*/*.parquet', "
+                        + "hive_partitioning = true)")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(sql.get("orders").longValue());
+                    assertThat(rs.getBigDecimal(2).setScale(2, RoundingMode.UNNECESSARY))
+                            .isEqualByComparingTo(sql.get("total"));
+                    assertThat(rs.getLong(3)).isEqualTo(15);
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT order_id) FROM read_parquet('"
+                        + dir + "/shipments/*/*.parquet')")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(sql.get("shipped").longValue());
+                    assertThat(rs.getLong(2)).isEqualTo(sql.get("shipped").longValue());
+                }
+            }
+            // reload: the tables come back from the Parquet snapshots, identical
+            try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                    Statement st = c.createStatement()) {
+                st.execute("DELETE FROM shop.order_items WHERE order_id > 100");
+                st.execute("UPDATE shop.customers SET segment = 'x'");
+            }
+            assertThat(checksums(p)).isNotEqualTo(before);
+            ShopGenerator.RunResult r = generate(p, Map.of("mode", "reload"));
+            assertThat(r.mode()).isEqualTo("reload");
+            assertThat(checksums(p)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void exportedFileSetsIngestWithNoRejectedRowAndKpisAgreeWithSql() throws Exception {
+        // the day's file sets go to exports/ here, and are ingested day by day as waves (one batch per day, as the
+        // daily schedule produces)
+        try (TestPipeline p = fresh(Map.of("pipeline.generator.export-prefix", "exports/"))) {
+            ShopGenerator.RunResult r = generate(p, Map.of("days", "12", "export", "true"));
+            long files = r.records().get("export_files");
+            assertThat(files).isEqualTo(12 * 11);
+            Path in = work.resolve("in");
+            for (Map.Entry<String, byte[]> e : p.objects().entrySet()) {
+                if (e.getKey().startsWith("exports/")) {
+                    String name = e.getKey().substring("exports/".length());
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}").matcher(name);
+                    assertThat(m.find()).isTrue();
+                    Path f = in.resolve(m.group()).resolve(name);
+                    Files.createDirectories(f.getParent());
+                    Files.write(f, e.getValue());
+                }
+            }
+            assertThat(p.ingest(in, work.resolve("out"))).isZero();
+            assertThat(p.objects().keySet().stream().filter(k -> k.startsWith("archive/")).count()).isEqualTo(files);
+            assertThat(p.objects().keySet()).noneMatch(k -> k.startsWith("rejected/") || k.startsWith("quarantine/")
+                    || k.startsWith("incoming/") || k.startsWith("collected/"));
+            List<List<String>> kpis = new KpiExport(p.bean("dynamoDbClient", DynamoDbClient.class))
+                    .rows("OrderKPIs", List.of("order_date", "total_orders", "total_revenue", "total_items_sold",
+                            "return_rate", "unique_customers"), 1);
+            List<List<String>> expected = new java.util.ArrayList<>();
+            LocalServices s = TestPipeline.services();
+            try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT o.order_date::text, count(*), "
+                            + "sum(l.revenue), sum(l.items), "
+                            + "round(count(*) FILTER (WHERE status IN ('returned', 'refunded'))::numeric / count(*), 4), "
+                            + "count(DISTINCT customer_id) FROM shop.orders o JOIN (SELECT order_id, "
+                            + "sum(quantity * unit_price) revenue, sum(quantity) items FROM shop.order_items "
+                            + "GROUP BY order_id) l USING (order_id) GROUP BY o.order_date ORDER BY 1")) {
+                while (rs.next()) {
+                    expected.add(List.of(rs.getString(1), rs.getString(2), rs.getBigDecimal(3).setScale(2).toPlainString(),
+                            rs.getString(4), rs.getBigDecimal(5).stripTrailingZeros().toPlainString(), rs.getString(6)));
+                }
+            }
+            assertThat(expected).hasSize(12);
+            assertThat(normalize(kpis)).isEqualTo(normalize(expected));
+        }
+    }
+
+    private static List<List<String>> normalize(List<List<String>> rows) {
+        return rows.stream().map(r -> r.stream().map(v -> {
+            try {
+                return new BigDecimal(v).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return v;
+            }
+        }).toList()).toList();
+    }
+}
