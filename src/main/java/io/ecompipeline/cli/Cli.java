@@ -25,7 +25,8 @@ public final class Cli {
                      [--timeout DURATION]       how long to wait for one wave's batch (default 10m)
               generate [--mode M] [--days N]    one run of the data generator (M: auto, initial, incremental, reload;
                        [--scale X] [--seed S]     N: history days, or at most N days; X: volume factor; S: seed)
-                       [--through DATE] [--export true|false]
+                       [--through DATE] [--export-history]
+                       [--export true|false] [--days-per-commit N]
               help                              this text
 
             Configuration: src/main/resources/application.properties; override any key with -Dkey=value or an
@@ -102,6 +103,9 @@ public final class Cli {
         }
     }
 
+    /** Options that may stand alone, meaning {@code true}. */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("export-history");
+
     static Map<String, String> options(List<String> args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
@@ -117,6 +121,8 @@ public final class Cli {
                 name = name.substring(0, eq);
             } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
                 value = args.get(++i);
+            } else if (FLAGS.contains(name)) {
+                value = "true";
             } else {
                 throw new UsageException("option --" + name + " needs a value");
             }

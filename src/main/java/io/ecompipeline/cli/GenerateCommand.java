@@ -7,12 +7,14 @@ import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.ShopGenerator;
 
 /**
- * {@code generate [--mode M] [--days N] [--scale X] [--seed S] [--through DATE] [--export true|false]}:
+ * {@code generate [--mode M] [--days N] [--scale X] [--seed S] [--through DATE] [--export-history]
+ * [--export true|false] [--days-per-commit N]}:
  * one run of the data generator (CONTRACT §7) against the configured (or embedded) services.
  */
 final class GenerateCommand {
 
-    static final List<String> OPTIONS = List.of("mode", "days", "scale", "seed", "through", "export");
+    static final List<String> OPTIONS = List.of("mode", "days", "scale", "seed", "through", "export-history",
+            "export", "days-per-commit");
 
     int run(Map<String, String> options) throws Exception {
         for (String key : options.keySet()) {
@@ -24,9 +26,11 @@ final class GenerateCommand {
         if (!List.of("auto", "initial", "incremental", "reload").contains(mode)) {
             throw new UsageException("--mode must be auto, initial, incremental or reload");
         }
-        String export = options.get("export");
-        if (export != null && !List.of("true", "false").contains(export)) {
-            throw new UsageException("--export must be true or false");
+        for (String flag : List.of("export", "export-history")) {
+            String value = options.get(flag);
+            if (value != null && !List.of("true", "false").contains(value)) {
+                throw new UsageException("--" + flag + " must be true or false");
+            }
         }
         try (PipelineApp app = new PipelineApp(Map.of("pipeline.generator.schedule-enabled", "false"))) {
             app.start();

@@ -4,7 +4,8 @@ import java.time.LocalDate;
 
 /** What one generator run does. Counts per day are multiplied by {@code scale}. */
 public record GeneratorConfig(String mode, int historyDays, double scale, long seed, LocalDate through,
-        boolean exportHistory, boolean exportDaily, int exportOrderFiles, int exportItemFiles, int maxDays) {
+        boolean exportHistory, boolean exportDaily, int exportOrderFiles, int exportItemFiles, int maxDays,
+        int daysPerCommit) {
 
     public int customersPerDay() {
         return Math.max(1, (int) Math.round(200 * scale));
@@ -20,6 +21,6 @@ public record GeneratorConfig(String mode, int historyDays, double scale, long s
 
     public GeneratorConfig withMode(String m) {
         return new GeneratorConfig(m, historyDays, scale, seed, through, exportHistory, exportDaily,
-                exportOrderFiles, exportItemFiles, maxDays);
+                exportOrderFiles, exportItemFiles, maxDays, daysPerCommit);
     }
 }

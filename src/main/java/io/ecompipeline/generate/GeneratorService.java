@@ -69,7 +69,7 @@ public class GeneratorService {
                         : new GeneratorConfig(config.mode(), config.historyDays(), config.scale(), config.seed(),
                                 LocalDate.now(ZoneOffset.UTC).minusDays(1), config.exportHistory(),
                                 config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
-                                config.maxDays());
+                                config.maxDays(), config.daysPerCommit());
                 return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis).run();
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
@@ -87,17 +87,24 @@ public class GeneratorService {
         return null;
     }
 
-    /** The defaults with command-line overrides ({@code mode}, {@code days}, {@code scale}, {@code seed}, {@code through}, {@code export}). */
+    /**
+     * The defaults with command-line overrides: {@code mode}, {@code days}, {@code scale}, {@code seed},
+     * {@code through}, {@code export-history} (export the initial history too), {@code export} (exports on or off for
+     * any run), {@code days-per-commit}.
+     */
     public GeneratorConfig with(Map<String, String> o) {
         GeneratorConfig d = defaults;
+        boolean exportHistory = o.containsKey("export") ? Boolean.parseBoolean(o.get("export"))
+                : o.containsKey("export-history") ? Boolean.parseBoolean(o.get("export-history")) : d.exportHistory();
         return new GeneratorConfig(o.getOrDefault("mode", d.mode()),
                 o.containsKey("days") ? Integer.parseInt(o.get("days")) : d.historyDays(),
                 o.containsKey("scale") ? Double.parseDouble(o.get("scale")) : d.scale(),
                 o.containsKey("seed") ? Long.parseLong(o.get("seed")) : d.seed(),
                 o.containsKey("through") ? LocalDate.parse(o.get("through")) : d.through(),
-                o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportHistory(),
+                exportHistory,
                 o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportDaily(),
                 d.exportOrderFiles(), d.exportItemFiles(),
-                o.containsKey("days") ? Integer.parseInt(o.get("days")) : 0);
+                o.containsKey("days") ? Integer.parseInt(o.get("days")) : 0,
+                o.containsKey("days-per-commit") ? Integer.parseInt(o.get("days-per-commit")) : d.daysPerCommit());
     }
 }

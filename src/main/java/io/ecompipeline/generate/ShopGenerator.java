@@ -23,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -53,13 +56,8 @@ public final class ShopGenerator {
     private final String incoming;
     private final long progressEveryMillis;
 
-    // in-memory view of the shop, loaded at the start of a run
-    private final List<long[]> products = new ArrayList<>(); // id, category, price cents, cost cents
-    private int[] customerRegistered = new int[1024]; // epoch day, index = customer_id
-    private byte[] customerCountry = new byte[1024];
-    private boolean[] customerVip = new boolean[1024];
-    private long customers;
-    private long nextOrderId;
+    private ShopState state;
+    private ExecutorService parquetWriter;
 
     public ShopGenerator(DataSource dataSource, S3Objects s3, GeneratorConfig config, String incomingPrefix,
             long progressEveryMillis) {
@@ -115,28 +113,41 @@ public final class ShopGenerator {
                 to = from.plusDays(config.maxDays() - 1L);
             }
             boolean export = lastDone == null ? config.exportHistory() : config.exportDaily();
-            loadState();
+            loadState(lastDone);
             long total = Math.max(0, to.toEpochDay() - from.toEpochDay() + 1);
-            LOG.info("Generator {}: {} day(s) {}..{}, scale {}, seed {}, exports {}", mode, total, from, to,
-                    config.scale(), config.seed(), export ? "on" : "off");
+            // exports read the database as of their day, so exporting runs commit day by day
+            int perCommit = export ? 1 : Math.max(1, config.daysPerCommit());
+            LOG.info("Generator {}: {} day(s) {}..{}, scale {}, seed {}, exports {}, {} day(s) per commit", mode,
+                    total, from, to, config.scale(), config.seed(), export ? "on" : "off", perCommit);
             long t0 = System.nanoTime();
             long lastReport = System.currentTimeMillis();
-            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException("generator interrupted before " + d);
+            parquetWriter = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "generator-parquet");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                for (LocalDate d = from; !d.isAfter(to); ) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("generator interrupted before " + d);
+                    }
+                    LocalDate end = d.plusDays(perCommit - 1L).isAfter(to) ? to : d.plusDays(perCommit - 1L);
+                    Map<String, Long> chunk = generateDays(d, end, export);
+                    chunk.forEach((k, v) -> records.merge(k, v, Long::sum));
+                    if (first == null) {
+                        first = d;
+                    }
+                    last = end;
+                    days += (int) (end.toEpochDay() - d.toEpochDay() + 1);
+                    long now = System.currentTimeMillis();
+                    if (now - lastReport >= progressEveryMillis || days == total) {
+                        lastReport = now;
+                        logProgress(days, total, records, System.nanoTime() - t0);
+                    }
+                    d = end.plusDays(1);
                 }
-                Map<String, Long> dayRecords = generateDay(d, export);
-                dayRecords.forEach((k, v) -> records.merge(k, v, Long::sum));
-                if (first == null) {
-                    first = d;
-                }
-                last = d;
-                days++;
-                long now = System.currentTimeMillis();
-                if (now - lastReport >= progressEveryMillis || days == total) {
-                    lastReport = now;
-                    logProgress(days, total, records, System.nanoTime() - t0);
-                }
+            } finally {
+                parquetWriter.shutdownNow();
             }
             if (days > 0) {
                 new Snapshots(dataSource, s3).write(records);
@@ -197,138 +208,185 @@ public final class ShopGenerator {
         }
     }
 
-    private void loadState() throws SQLException {
-        products.clear();
-        customers = 0;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT product_id, category, price, cost FROM shop.products ORDER BY product_id")) {
-                while (rs.next()) {
-                    products.add(new long[] {rs.getLong(1), categoryIndex(rs.getString(2)),
-                        rs.getBigDecimal(3).movePointRight(2).longValueExact(),
-                        rs.getBigDecimal(4).movePointRight(2).longValueExact()});
+    private void loadState(LocalDate lastDone) throws SQLException {
+        state = new ShopState(config.seed());
+        try (Connection c = dataSource.getConnection()) {
+            state.load(c, lastDone);
+        }
+    }
+
+    // ---------------------------------------------------------------- days
+
+    /**
+     * Generates {@code from..to} and commits them in one transaction: every row is written once, in its state as of
+     * {@code to} (orders' statuses, customers' segments and lifetime values), so a commit of several days writes the
+     * same tables as several commits of one day. Parquet files and exports are written before the commit.
+     */
+    private Map<String, Long> generateDays(LocalDate from, LocalDate to, boolean export) throws Exception {
+        int first = (int) from.toEpochDay();
+        int last = (int) to.toEpochDay();
+        long customersBefore = state.customers;
+        int productsBefore = state.products.size();
+        long ordersBefore = state.nextOrderId;
+        int openBefore = state.open;
+        Chunk chunk = new Chunk(last - first + 1);
+        List<Future<?>> parquet = new ArrayList<>();
+        for (int day = first; day <= last; day++) {
+            generateDay(day, last, chunk, parquet);
+        }
+        List<Long> changedIds = progressOpenOrders(openBefore, first, last, chunk);
+        StringBuilder customerRows = new StringBuilder(1 << 16);
+        for (long id = customersBefore + 1; id <= state.customers; id++) {
+            int i = (int) id;
+            customerRows.append(chunk.customerPrefixes.get((int) (id - customersBefore - 1))).append('\t')
+                    .append(ShopModel.SEGMENTS[state.segment[i]]).append('\t').append(cents(state.lifetimeCents[i]))
+                    .append('\t').append(LocalDate.ofEpochDay(state.registered[i])).append(" 00:00:00\t")
+                    .append(timestamp(state.changedAt[i])).append('\n');
+        }
+        List<Integer> changedCustomers = new ArrayList<>();
+        for (int i = 1; i <= customersBefore; i++) {
+            if (state.unsaved(i)) {
+                changedCustomers.add(i);
+            }
+        }
+
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                copyIn(copy, "shop.customers", customerRows);
+                copyIn(copy, "shop.products", chunk.products);
+                copyIn(copy, "shop.orders", chunk.orders);
+                copyIn(copy, "shop.order_items", chunk.items);
+                updateOrders(c, chunk);
+                updateCustomers(c, changedCustomers);
+                long files = 0;
+                if (export) {
+                    files = new DayExport(c, s3, incoming, config.exportOrderFiles(), config.exportItemFiles())
+                            .write(to, changedIds);
                 }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT customer_id, registration_date, country, segment = 'VIP'"
-                    + " FROM shop.customers ORDER BY customer_id")) {
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    ensureCustomerCapacity(id);
-                    customerRegistered[(int) id] = (int) rs.getDate(2).toLocalDate().toEpochDay();
-                    customerCountry[(int) id] = (byte) countryIndex(rs.getString(3));
-                    customerVip[(int) id] = rs.getBoolean(4);
-                    customers = id;
+                insertGeneratedDays(c, first, chunk);
+                for (Future<?> f : parquet) {
+                    f.get(); // a day is marked done only after its Parquet files exist
                 }
+                c.commit();
+                counts.put("customers", state.customers - customersBefore);
+                counts.put("products", (long) (state.products.size() - productsBefore));
+                counts.put("orders", state.nextOrderId - ordersBefore);
+                counts.put("order_items", sum(chunk.dayCounts, 3));
+                counts.put("status_updates", sum(chunk.dayCounts, 4));
+                counts.put("payments", sum(chunk.dayCounts, 5));
+                counts.put("shipments", sum(chunk.dayCounts, 6));
+                counts.put("export_files", files);
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(order_id), 0) FROM shop.orders")) {
-                rs.next();
-                nextOrderId = rs.getLong(1) + 1;
+        } catch (Exception e) {
+            for (Future<?> f : parquet) {
+                f.cancel(true);
             }
+            // the in-memory view no longer matches the database: reload it before anything else
+            try {
+                loadState(lastGeneratedDay());
+            } catch (Exception reload) {
+                e.addSuppressed(reload);
+            }
+            throw e;
+        }
+        for (long id = 1; id <= state.customers; id++) {
+            state.saved((int) id);
+        }
+        return counts;
+    }
+
+    /** What a commit writes, built in memory day by day. */
+    private static final class Chunk {
+        final List<String> customerPrefixes = new ArrayList<>();
+        final StringBuilder products = new StringBuilder(4096);
+        final StringBuilder orders = new StringBuilder(1 << 17);
+        final StringBuilder items = new StringBuilder(1 << 18);
+        /** Per day: customers, products, orders, order_items, status_updates, payments, shipments. */
+        final long[][] dayCounts;
+        final List<Long> updatedIds = new ArrayList<>();
+        final List<String> updatedStatuses = new ArrayList<>();
+        final List<String> updatedAt = new ArrayList<>();
+
+        Chunk(int days) {
+            dayCounts = new long[days][7];
         }
     }
 
-    private static int categoryIndex(String name) {
-        for (int i = 0; i < ShopModel.CATEGORIES.length; i++) {
-            if (ShopModel.CATEGORIES[i].equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("unknown category " + name);
-    }
-
-    private static int countryIndex(String name) {
-        for (int i = 0; i < ShopModel.COUNTRIES.length; i++) {
-            if (ShopModel.COUNTRIES[i].equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("unknown country " + name);
-    }
-
-    private void ensureCustomerCapacity(long id) {
-        if (id >= customerRegistered.length) {
-            int n = (int) Math.max(id + 1, customerRegistered.length * 2L);
-            customerRegistered = java.util.Arrays.copyOf(customerRegistered, n);
-            customerCountry = java.util.Arrays.copyOf(customerCountry, n);
-            customerVip = java.util.Arrays.copyOf(customerVip, n);
-        }
-    }
-
-    // ---------------------------------------------------------------- one day
-
-    private Map<String, Long> generateDay(LocalDate day, boolean export) throws Exception {
-        SplittableRandom r = new SplittableRandom(config.seed() * 1_000_003L + day.toEpochDay());
-        SplittableRandom period = new SplittableRandom(config.seed() * 7_919L + Math.floorDiv(day.toEpochDay(), 30));
+    private void generateDay(int epochDay, int commitDay, Chunk chunk, List<Future<?>> parquet) {
+        LocalDate day = LocalDate.ofEpochDay(epochDay);
+        long[] counts = chunk.dayCounts[epochDay - (commitDay - chunk.dayCounts.length + 1)];
+        SplittableRandom r = new SplittableRandom(config.seed() * 1_000_003L + epochDay);
+        SplittableRandom period = new SplittableRandom(config.seed() * 7_919L + Math.floorDiv(epochDay, 30));
         double factor = ShopModel.PERIOD_FACTOR[ShopModel.pick(period, ShopModel.PERIOD_W)];
         String ds = day.toString();
         String dayTs = ds + " 00:00:00";
-        int epochDay = (int) day.toEpochDay();
-        long customersBefore = customers;
-        int productsBefore = products.size();
+        long midnight = epochDay * 86_400L;
+        state.startDay(epochDay);
 
-        StringBuilder cust = new StringBuilder(1 << 16);
         int newCustomers = config.customersPerDay();
-        for (int i = 0; i < newCustomers; i++) {
-            long id = ++customers;
-            ensureCustomerCapacity(id);
-            int country = ShopModel.pick(r, ShopModel.COUNTRY_W);
-            boolean vip = r.nextDouble() < 0.10;
-            customerRegistered[(int) id] = epochDay;
-            customerCountry[(int) id] = (byte) country;
-            customerVip[(int) id] = vip;
+        for (int n = 0; n < newCustomers; n++) {
+            long id = state.customers + 1;
+            byte country = (byte) ShopModel.pick(r, ShopModel.COUNTRY_W);
+            state.addCustomer(id, epochDay, country);
+            int i = (int) id;
+            state.segment[i] = state.segmentOn(i, epochDay);
+            state.changedAt[i] = midnight;
             String fn = ShopModel.FIRST[r.nextInt(ShopModel.FIRST.length)];
             String ln = ShopModel.LAST[r.nextInt(ShopModel.LAST.length)];
-            cust.append(id).append('\t').append(fn).append('\t').append(ln).append('\t')
-                    .append(fn.toLowerCase()).append('.').append(ln.toLowerCase().replace(' ', '_')).append(id)
-                    .append("@example.com\t").append(1 + r.nextInt(9999)).append(' ')
-                    .append(ShopModel.STREETS[r.nextInt(ShopModel.STREETS.length)]).append('\t')
-                    .append(ShopModel.COUNTRIES[country]).append('\t').append(ds).append('\t')
-                    .append(vip ? "VIP" : "New").append("\t0\t").append(dayTs).append('\t').append(dayTs)
-                    .append('\n');
+            chunk.customerPrefixes.add(id + "\t" + fn + "\t" + ln + "\t" + fn.toLowerCase() + "."
+                    + ln.toLowerCase().replace(' ', '_') + id + "@example.com\t" + (1 + r.nextInt(9999)) + " "
+                    + ShopModel.STREETS[r.nextInt(ShopModel.STREETS.length)] + "\t" + ShopModel.COUNTRIES[country]
+                    + "\t" + ds);
         }
-        StringBuilder prod = new StringBuilder(4096);
-        int newProducts = config.productsPerDay() + (products.isEmpty() ? 20 * config.productsPerDay() : 0);
-        for (int i = 0; i < newProducts; i++) {
-            long id = products.size() + 1L;
+        counts[0] = newCustomers;
+        int newProducts = config.productsPerDay() + (state.products.isEmpty() ? 20 * config.productsPerDay() : 0);
+        for (int n = 0; n < newProducts; n++) {
+            long id = state.products.size() + 1L;
             int cat = r.nextInt(ShopModel.CATEGORIES.length);
             double[] pr = ShopModel.PRICE[cat];
             long price = Math.round((pr[0] + r.nextDouble() * (pr[1] - pr[0])) * 100);
             double margin = pr[2] + r.nextDouble() * (pr[3] - pr[2]);
             long cost = Math.round(price * (1 - margin));
-            products.add(new long[] {id, cat, price, cost});
-            prod.append(id).append('\t').append(ShopModel.ADJ[r.nextInt(ShopModel.ADJ.length)]).append(' ')
-                    .append(ShopModel.CATEGORIES[cat].split(" ")[0]).append(' ')
+            state.products.add(new long[] {id, cat, price, cost});
+            chunk.products.append(id).append('\t').append(ShopModel.ADJ[r.nextInt(ShopModel.ADJ.length)])
+                    .append(' ').append(ShopModel.CATEGORIES[cat].split(" ")[0]).append(' ')
                     .append(ShopModel.NOUN[r.nextInt(ShopModel.NOUN.length)]).append(' ').append(id).append('\t')
                     .append(ShopModel.CATEGORIES[cat]).append('\t').append(cents(price)).append('\t')
                     .append(cents(cost)).append('\t').append(10 + r.nextInt(490)).append('\t').append(dayTs)
                     .append('\t').append(dayTs).append('\n');
         }
+        counts[1] = newProducts;
 
-        StringBuilder ord = new StringBuilder(1 << 17);
-        StringBuilder items = new StringBuilder(1 << 18);
         List<PaymentRecord> payments = new ArrayList<>();
         List<ShipmentRecord> shipments = new ArrayList<>();
+        List<long[]> todaysSpend = new ArrayList<>();
         int orders = (int) Math.round(config.ordersPerDay() * factor * (0.9 + 0.2 * r.nextDouble()));
-        long lineCount = 0;
+        long customers = state.customers;
         long[] chosen = new long[5];
-        for (int i = 0; i < orders; i++) {
-            long orderId = nextOrderId++;
+        for (int n = 0; n < orders; n++) {
+            long orderId = state.nextOrderId++;
             // older customers order more: density of the index grows with tenure
-            long customer = 1 + (long) ((1 - Math.sqrt(r.nextDouble())) * customers);
-            if (customer > customers) {
-                customer = customers;
-            }
-            int country = customerCountry[(int) customer];
-            int segment = customerVip[(int) customer] ? 2 : epochDay - customerRegistered[(int) customer] < 60 ? 0 : 1;
+            long customer = Math.min(customers, 1 + (long) ((1 - Math.sqrt(r.nextDouble())) * customers));
+            int ci = (int) customer;
+            int country = state.country[ci];
+            int segment = state.segment[ci];
             int lines = 1 + ShopModel.pick(r, ShopModel.ITEMS_W);
             long subtotal = 0;
             int seconds = r.nextInt(86_400);
-            String time = String.format("%s %02d:%02d:%02d", ds, seconds / 3600, seconds / 60 % 60, seconds % 60);
+            String time = ds + ' ' + two(seconds / 3600) + ':' + two(seconds / 60 % 60) + ':' + two(seconds % 60);
             for (int l = 0; l < lines; l++) {
                 long[] p;
                 boolean dup;
                 do {
-                    p = products.get(r.nextInt(products.size()));
+                    p = state.products.get(r.nextInt(state.products.size()));
                     dup = false;
                     for (int k = 0; k < l; k++) {
                         dup |= chosen[k] == p[0];
@@ -338,11 +396,11 @@ public final class ShopGenerator {
                 int qty = 1 + r.nextInt(3);
                 long sub = p[2] * qty;
                 subtotal += sub;
-                items.append(orderId).append('\t').append(l + 1).append('\t').append(p[0]).append('\t').append(qty)
-                        .append('\t').append(cents(p[2])).append('\t').append(cents(sub)).append('\t').append(time)
-                        .append('\n');
-                lineCount++;
+                chunk.items.append(orderId).append('\t').append(l + 1).append('\t').append(p[0]).append('\t')
+                        .append(qty).append('\t').append(cents(p[2])).append('\t').append(cents(sub)).append('\t')
+                        .append(time).append('\n');
             }
+            counts[3] += lines;
             long discount = Math.round(subtotal * ShopModel.SEGMENT_DISCOUNT[segment]);
             long tax = Math.round((subtotal - discount) * ShopModel.TAX[country]);
             long shipping = subtotal >= ShopModel.FREE_SHIPPING[segment] * 100 ? 0
@@ -351,12 +409,19 @@ public final class ShopGenerator {
             long total = subtotal - discount + tax + shipping;
             int payStatus = ShopModel.pick(r, ShopModel.PAY_STATUS_W);
             int method = ShopModel.pick(r, ShopModel.PAY_METHOD_W);
-            String status = payStatus == 1 ? "cancelled" : payStatus == 2 ? "pending" : "processing";
-            ord.append(orderId).append('\t').append(customer).append('\t').append(ds).append('\t').append(time)
-                    .append('\t').append(status).append('\t').append(cents(subtotal)).append('\t')
-                    .append(cents(discount)).append('\t').append(cents(tax)).append('\t').append(cents(shipping))
-                    .append('\t').append(cents(total)).append('\t').append(ShopModel.COUNTRIES[country]).append('\t')
-                    .append(time).append('\t').append(time).append('\n');
+            byte placed = payStatus == 1 ? ShopModel.CANCELLED : payStatus == 2 ? ShopModel.PENDING
+                    : ShopModel.PROCESSING;
+            byte now = ShopModel.statusOn(orderId, epochDay, placed, commitDay);
+            chunk.orders.append(orderId).append('\t').append(customer).append('\t').append(ds).append('\t')
+                    .append(time).append('\t').append(ShopModel.STATUSES[now]).append('\t').append(cents(subtotal))
+                    .append('\t').append(cents(discount)).append('\t').append(cents(tax)).append('\t')
+                    .append(cents(shipping)).append('\t').append(cents(total)).append('\t')
+                    .append(ShopModel.COUNTRIES[country]).append('\t').append(time).append('\t')
+                    .append(now == placed ? time : statusTimestamp(epochDay, now)).append('\n');
+            state.addOpenOrder(orderId, epochDay, placed);
+            if (placed != ShopModel.CANCELLED) {
+                state.ordered(ci, epochDay, total, midnight + seconds, todaysSpend);
+            }
             payments.add(new PaymentRecord(orderId, orderId, customer, ds, ShopModel.PAY_METHODS[method],
                     ShopModel.PAY_STATUS[payStatus], total / 100.0, "USD"));
             if (payStatus != 1) {
@@ -369,102 +434,127 @@ public final class ShopGenerator {
                         day.plusDays(1L + eta).toString(), shipStatus, ShopModel.COUNTRIES[country]));
             }
         }
-
-        // Parquet first: a day is marked done only after its files exist
-        writeParquet("source/payments/date=" + ds + "/payments_" + ds + ".parquet", PaymentRecord.class, payments);
-        writeParquet("source/shipments/date=" + ds + "/shipments_" + ds + ".parquet", ShipmentRecord.class,
-                shipments);
-
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-                copyIn(copy, "shop.customers", cust);
-                copyIn(copy, "shop.products", prod);
-                copyIn(copy, "shop.orders", ord);
-                copyIn(copy, "shop.order_items", items);
-                List<Long> updated = progressStatuses(c, day);
-                try (PreparedStatement ps = c.prepareStatement("UPDATE shop.customers c SET lifetime_value = "
-                        + "c.lifetime_value + s.total, updated_at = ?::timestamp FROM (SELECT customer_id, "
-                        + "sum(total_amount) total FROM shop.orders WHERE order_date = ? AND status <> 'cancelled' "
-                        + "GROUP BY customer_id) s WHERE c.customer_id = s.customer_id")) {
-                    ps.setString(1, dayTs);
-                    ps.setDate(2, Date.valueOf(day));
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE shop.customers SET segment = 'Regular', "
-                        + "updated_at = ?::timestamp WHERE segment = 'New' AND registration_date <= ?")) {
-                    ps.setString(1, dayTs);
-                    ps.setDate(2, Date.valueOf(day.minusDays(60)));
-                    ps.executeUpdate();
-                }
-                long files = export ? new DayExport(c, s3, incoming, config.exportOrderFiles(),
-                        config.exportItemFiles()).write(day, updated) : 0;
-                counts.put("customers", customers - customersBefore);
-                counts.put("products", (long) (products.size() - productsBefore));
-                counts.put("orders", (long) orders);
-                counts.put("order_items", lineCount);
-                counts.put("status_updates", (long) updated.size());
-                counts.put("payments", (long) payments.size());
-                counts.put("shipments", (long) shipments.size());
-                counts.put("export_files", files);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO shop.generated_days (day, customers, "
-                        + "products, orders, order_items, status_updates, payments, shipments) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setDate(1, Date.valueOf(day));
-                    int i = 2;
-                    for (String k : new String[] {"customers", "products", "orders", "order_items",
-                        "status_updates", "payments", "shipments"}) {
-                        ps.setLong(i++, counts.get(k));
-                    }
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (Exception e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (Exception e) {
-            // the in-memory view no longer matches the database: reload it before anything else
-            loadState();
-            throw e;
-        }
-        return counts;
+        counts[2] = orders;
+        counts[5] = payments.size();
+        counts[6] = shipments.size();
+        state.endDay(epochDay, todaysSpend);
+        parquet.add(parquetWriter.submit(() -> {
+            writeParquet("source/payments/date=" + ds + "/payments_" + ds + ".parquet", PaymentRecord.class,
+                    payments);
+            writeParquet("source/shipments/date=" + ds + "/shipments_" + ds + ".parquet", ShipmentRecord.class,
+                    shipments);
+            return null;
+        }));
     }
 
     /**
-     * Earlier orders move on with age (pending/processing -> shipped after 2 days -> delivered after 4; 6% of them
-     * refunded after 10), in one bulk UPDATE per day; returns the ids it changed.
+     * Moves the orders placed before this commit on to their status as of {@code last}, counts each day's status
+     * changes (orders placed in this commit included), and returns the ids that changed, for the exports.
      */
-    static List<Long> progressStatuses(Connection c, LocalDate day) throws SQLException {
-        String target = "CASE WHEN ?::date - order_date >= 10 AND mod(order_id * 2654435761, 100) < "
-                + Math.round(ShopModel.REFUND_SHARE * 100) + " THEN 'refunded' "
-                + "WHEN ?::date - order_date >= 4 THEN 'delivered' "
-                + "WHEN ?::date - order_date >= 2 THEN 'shipped' "
-                + "WHEN ?::date - order_date >= 1 THEN 'processing' ELSE status END";
-        String sql = "UPDATE shop.orders o SET status = n.target, updated_at = ?::timestamp FROM (SELECT order_id, "
-                + target + " AS target FROM shop.orders WHERE order_date >= ? AND order_date < ? "
-                + "AND status NOT IN ('cancelled', 'refunded')) n "
-                + "WHERE o.order_id = n.order_id AND o.status <> n.target RETURNING o.order_id";
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, day + " 02:00:00");
-            for (int i = 2; i <= 5; i++) {
-                ps.setDate(i, Date.valueOf(day));
-            }
-            ps.setDate(6, Date.valueOf(day.minusDays(12)));
-            ps.setDate(7, Date.valueOf(day));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
+    private List<Long> progressOpenOrders(int openBefore, int first, int last, Chunk chunk) {
+        List<Long> changed = new ArrayList<>();
+        for (int k = 0; k < state.open; k++) {
+            long id = state.openIds[k];
+            int placedOn = state.openDays[k];
+            byte saved = state.openSaved[k];
+            byte previous = k < openBefore ? saved : ShopModel.statusOn(id, placedOn, saved, placedOn);
+            for (int day = Math.max(first, placedOn + 1); day <= last; day++) {
+                byte s = ShopModel.statusOn(id, placedOn, saved, day);
+                if (s != previous) {
+                    chunk.dayCounts[day - first][4]++;
+                    previous = s;
                 }
             }
+            if (k < openBefore && previous != saved) {
+                changed.add(id);
+                chunk.updatedIds.add(id);
+                chunk.updatedStatuses.add(ShopModel.STATUSES[previous]);
+                chunk.updatedAt.add(statusTimestamp(placedOn, previous));
+            }
+            state.openSaved[k] = previous;
         }
-        ids.sort(null);
-        return ids;
+        state.closeOrdersBefore(last + 1);
+        changed.sort(null);
+        return changed;
+    }
+
+    private static void updateOrders(Connection c, Chunk chunk) throws SQLException {
+        if (chunk.updatedIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE shop.orders o SET status = u.status, "
+                + "updated_at = u.at::timestamp FROM unnest(?::bigint[], ?::text[], ?::text[]) AS u(id, status, at) "
+                + "WHERE o.order_id = u.id")) {
+            ps.setArray(1, c.createArrayOf("bigint", chunk.updatedIds.toArray()));
+            ps.setArray(2, c.createArrayOf("text", chunk.updatedStatuses.toArray()));
+            ps.setArray(3, c.createArrayOf("text", chunk.updatedAt.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void updateCustomers(Connection c, List<Integer> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Object[] idArray = new Object[ids.size()];
+        Object[] segments = new Object[ids.size()];
+        Object[] values = new Object[ids.size()];
+        Object[] at = new Object[ids.size()];
+        for (int k = 0; k < idArray.length; k++) {
+            int i = ids.get(k);
+            idArray[k] = (long) i;
+            segments[k] = ShopModel.SEGMENTS[state.segment[i]];
+            values[k] = cents(state.lifetimeCents[i]);
+            at[k] = timestamp(state.changedAt[i]);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE shop.customers c SET segment = u.segment, "
+                + "lifetime_value = u.value::numeric, updated_at = u.at::timestamp "
+                + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS u(id, segment, value, at) "
+                + "WHERE c.customer_id = u.id")) {
+            ps.setArray(1, c.createArrayOf("bigint", idArray));
+            ps.setArray(2, c.createArrayOf("text", segments));
+            ps.setArray(3, c.createArrayOf("text", values));
+            ps.setArray(4, c.createArrayOf("text", at));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertGeneratedDays(Connection c, int first, Chunk chunk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO shop.generated_days (day, customers, "
+                + "products, orders, order_items, status_updates, payments, shipments) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int k = 0; k < chunk.dayCounts.length; k++) {
+                ps.setDate(1, Date.valueOf(LocalDate.ofEpochDay(first + k)));
+                for (int j = 0; j < 7; j++) {
+                    ps.setLong(j + 2, chunk.dayCounts[k][j]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Status changes are stamped at the generator's daily run time (02:00) of the day they happen. */
+    private static String statusTimestamp(int placedOn, byte status) {
+        return LocalDate.ofEpochDay(placedOn + (long) ShopModel.STATUS_AGE[status]) + " 02:00:00";
+    }
+
+    private static String timestamp(long epochSecond) {
+        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
+        return LocalDate.ofEpochDay(Math.floorDiv(epochSecond, 86_400L)) + " " + two(secondOfDay / 3600) + ":"
+                + two(secondOfDay / 60 % 60) + ":" + two(secondOfDay % 60);
+    }
+
+    private static String two(int v) {
+        return v < 10 ? "0" + v : Integer.toString(v);
+    }
+
+    private static long sum(long[][] perDay, int column) {
+        long s = 0;
+        for (long[] d : perDay) {
+            s += d[column];
+        }
+        return s;
     }
 
     private static void copyIn(CopyManager copy, String table, StringBuilder rows) throws SQLException, IOException {
@@ -474,15 +564,11 @@ public final class ShopGenerator {
     }
 
     private <T> void writeParquet(String key, Class<T> type, List<T> rows) throws IOException {
-        Path tmp = Files.createTempFile("gen-", ".parquet");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp); CarpetWriter<T> w = new CarpetWriter<>(out, type)) {
-                w.write(rows);
-            }
-            s3.put(key, tmp, "application/vnd.apache.parquet");
-        } finally {
-            Files.deleteIfExists(tmp);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+        try (CarpetWriter<T> w = new CarpetWriter<>(out, type)) {
+            w.write(rows);
         }
+        s3.put(key, out.toByteArray(), "application/vnd.apache.parquet");
     }
 
     static String cents(long c) {

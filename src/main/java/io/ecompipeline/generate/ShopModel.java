@@ -41,8 +41,73 @@ final class ShopModel {
     static final double[] SEGMENT_DISCOUNT = {.10, .0, .15};
     static final double[] FREE_SHIPPING = {75, 100, 50};
     static final double REFUND_SHARE = .06;
+    /** Subscribers are VIP from their first day. */
+    static final int SUBSCRIBER_PERCENT = 10;
+    /** Spending more than this (cents, non-cancelled orders) within {@link #VIP_WINDOW_DAYS} makes a customer VIP. */
+    static final long VIP_SPEND_CENTS = 600_000;
+    static final int VIP_WINDOW_DAYS = 180;
+    /** New: fewer than this many days since registration, or fewer than {@link #NEW_MAX_ORDERS} orders. */
+    static final int NEW_DAYS = 60;
+    static final int NEW_MAX_ORDERS = 2;
+    static final String[] SEGMENTS = {"New", "Regular", "VIP"};
+    static final byte NEW = 0;
+    static final byte REGULAR = 1;
+    static final byte VIP = 2;
+
+    /** Order statuses; an order's status is a function of its first status, its id and its age. */
+    static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "refunded", "cancelled"};
+    static final byte PENDING = 0;
+    static final byte PROCESSING = 1;
+    static final byte SHIPPED = 2;
+    static final byte DELIVERED = 3;
+    static final byte REFUNDED = 4;
+    static final byte CANCELLED = 5;
+    /** Age in days at which an order reaches PROCESSING, SHIPPED, DELIVERED, REFUNDED (index = status). */
+    static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0};
+    /** Orders older than this never change again. */
+    static final int LAST_CHANGE_AGE = 10;
 
     private ShopModel() {
+    }
+
+    /** The status on {@code day} of an order placed on {@code orderDay} whose status was {@code before} earlier. */
+    static byte statusOn(long orderId, int orderDay, byte before, int day) {
+        if (before == CANCELLED) {
+            return CANCELLED;
+        }
+        int age = day - orderDay;
+        byte byAge = age >= STATUS_AGE[REFUNDED] && refunded(orderId) ? REFUNDED
+                : age >= STATUS_AGE[DELIVERED] ? DELIVERED
+                : age >= STATUS_AGE[SHIPPED] ? SHIPPED
+                : age >= STATUS_AGE[PROCESSING] ? PROCESSING : before;
+        return (byte) Math.max(byAge, before);
+    }
+
+    /** 6% of orders, chosen by a multiplicative hash of the id (the same in SQL and Java). */
+    static boolean refunded(long orderId) {
+        return Math.floorMod(orderId * 2654435761L, 100L) < Math.round(REFUND_SHARE * 100);
+    }
+
+    static boolean subscriber(long seed, long customerId) {
+        return new java.util.SplittableRandom(seed * 31 + customerId * 1_000_003L).nextInt(100) < SUBSCRIBER_PERCENT;
+    }
+
+    static byte statusIndex(String name) {
+        for (byte i = 0; i < STATUSES.length; i++) {
+            if (STATUSES[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unknown order status " + name);
+    }
+
+    static byte segmentIndex(String name) {
+        for (byte i = 0; i < SEGMENTS.length; i++) {
+            if (SEGMENTS[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unknown segment " + name);
     }
 
     static int pick(java.util.SplittableRandom r, double[] weights) {

@@ -43,6 +43,20 @@ class CliTest {
                 .contains("unknown option --colour");
         assertThat(run("ingest", "--input").stderr()).contains("option --input needs a value");
         assertThat(run("demo", "--fast", "yes").code()).isEqualTo(2);
+        assertThat(run("generate", "--mode", "sideways").stderr())
+                .contains("--mode must be auto, initial, incremental or reload");
+        assertThat(run("generate", "--export", "maybe").stderr()).contains("--export must be true or false");
+        assertThat(run("generate", "--days").stderr()).contains("option --days needs a value");
+    }
+
+    @Test
+    void exportHistoryIsAFlag() {
+        assertThat(Cli.options(java.util.List.of("--export-history", "--days", "3")))
+                .containsEntry("export-history", "true").containsEntry("days", "3");
+        assertThat(Cli.options(java.util.List.of("--days", "3", "--export-history")))
+                .containsEntry("export-history", "true");
+        assertThat(Cli.options(java.util.List.of("--export-history", "false")))
+                .containsEntry("export-history", "false");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 
 import io.ecompipeline.cli.KpiExport;
 import io.ecompipeline.local.LocalServices;
+import io.ecompipeline.support.ChildPipeline;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,9 @@ class GeneratorTest {
 
     static final LocalDate THROUGH = LocalDate.of(2026, 3, 31);
     static final Map<String, String> SMALL = Map.of("scale", "0.05", "seed", "7", "through", THROUGH.toString());
+
+    static final String NON_CANCELLED = "(SELECT count(*) FROM shop.orders o WHERE o.customer_id = c.customer_id "
+            + "AND o.status <> 'cancelled')";
 
     @TempDir
     Path work;
@@ -119,8 +123,77 @@ class GeneratorTest {
             assertThat(generate(p, Map.of("mode", "incremental")).days()).isZero();
         }
         try (TestPipeline p = fresh()) {
+            // a commit per day instead of one for the 20 days: the same tables and files
+            generate(p, Map.of("days", "20", "days-per-commit", "1"));
+            assertThat(checksums(p)).isEqualTo(whole);
+            assertThat(parquet(p).keySet()).isEqualTo(wholeParquet.keySet());
+            assertThat(count("SELECT count(*) FROM shop.generated_days")).isEqualTo(20);
+        }
+        try (TestPipeline p = fresh()) {
             generate(p, Map.of("days", "20", "seed", "8"));
             assertThat(checksums(p)).isNotEqualTo(whole);
+        }
+    }
+
+    @Test
+    void aGeneratorKilledMidRunResumesWithoutDuplicatesOrGaps() throws Exception {
+        Map<String, String> run = Map.of("days", "150", "days-per-commit", "1");
+        Map<String, String> whole;
+        Map<String, byte[]> wholeParquet;
+        try (TestPipeline p = fresh()) {
+            generate(p, run);
+            whole = checksums(p);
+            wholeParquet = parquet(p);
+        }
+        fresh().close(); // empty servers; the child JVM generates on them, this JVM only watches
+        {
+            Map<String, String> settings = new TreeMap<>();
+            settings.put("pipeline.generator.schedule-enabled", "false");
+            settings.put("pipeline.generator.days-per-commit", "1");
+            try (ChildPipeline child = ChildPipeline.start(TestPipeline.services(), settings,
+                    work.resolve("child.log"), "generate", "--mode", "initial", "--days", "150", "--scale", "0.05",
+                    "--seed", "7", "--through", THROUGH.toString())) {
+                TestPipeline.await("the child to commit 40 days", Duration.ofMinutes(2),
+                        () -> tableExists() && count("SELECT count(*) FROM shop.generated_days") >= 40);
+                child.kill();
+            }
+            long done = count("SELECT count(*) FROM shop.generated_days");
+            assertThat(done).as("killed mid-run").isBetween(40L, 149L);
+            assertThat(count("SELECT count(*) FROM shop.orders o WHERE order_date > (SELECT max(day) FROM "
+                    + "shop.generated_days)")).as("no half day").isZero();
+        }
+        try (TestPipeline p = TestPipeline.restart(Map.of("pipeline.generator.schedule-enabled", "false"))) {
+            ShopGenerator.RunResult r = generate(p, Map.of("mode", "incremental"));
+            assertThat(r.lastDay()).isEqualTo(THROUGH);
+            assertThat(count("SELECT count(*) FROM shop.generated_days")).isEqualTo(150);
+            assertThat(count("SELECT max(day) - min(day) + 1 FROM shop.generated_days")).isEqualTo(150);
+            assertThat(checksums(p)).isEqualTo(whole);
+            Map<String, byte[]> resumed = parquet(p);
+            assertThat(resumed.keySet()).isEqualTo(wholeParquet.keySet());
+            // rows, not bytes: parquet-java writes a column's encoding list from a hash set, whose order may differ
+            // between JVMs
+            for (String k : resumed.keySet()) {
+                assertThat(rows(k, resumed.get(k))).as(k).isEqualTo(rows(k, wholeParquet.get(k)));
+            }
+        }
+    }
+
+    List<?> rows(String key, byte[] parquet) throws Exception {
+        Path f = Files.write(work.resolve("rows.parquet"), parquet);
+        Class<?> type = key.startsWith("source/payments/") ? PaymentRecord.class : ShipmentRecord.class;
+        return new com.jerolba.carpet.CarpetReader<>(f.toFile(), type).toList();
+    }
+
+    static boolean tableExists() throws Exception {
+        return count("SELECT count(*) FROM pg_tables WHERE schemaname = 'shop' AND tablename = 'generated_days'") == 1;
+    }
+
+    static long count(String sql) throws Exception {
+        LocalServices s = TestPipeline.services();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -147,7 +220,15 @@ class GeneratorTest {
                     "SELECT count(*) FROM shop.orders o LEFT JOIN shop.customers c USING (customer_id) WHERE c IS NULL",
                     "SELECT count(*) FROM shop.orders o WHERE total_amount <> subtotal - discount + tax + shipping",
                     "SELECT count(*) FROM shop.orders o WHERE subtotal <> (SELECT sum(subtotal) FROM shop.order_items i "
-                            + "WHERE i.order_id = o.order_id)"}) {
+                            + "WHERE i.order_id = o.order_id)",
+                    // segments as of the last day: Regular needs 60 days and 2 orders, New is young or has < 2
+                    "SELECT count(*) FROM shop.customers c WHERE segment = 'Regular' AND (registration_date > date '"
+                            + THROUGH + "' - 60 OR " + NON_CANCELLED + " < 2)",
+                    "SELECT count(*) FROM shop.customers c WHERE segment = 'New' AND registration_date <= date '"
+                            + THROUGH + "' - 60 AND " + NON_CANCELLED + " >= 2",
+                    "SELECT count(*) FROM shop.customers c WHERE segment NOT IN ('New', 'Regular', 'VIP')",
+                    "SELECT count(*) FROM shop.customers c WHERE lifetime_value <> (SELECT coalesce(sum(total_amount), 0) "
+                            + "FROM shop.orders o WHERE o.customer_id = c.customer_id AND status <> 'cancelled')"}) {
                     try (ResultSet rs = st.executeQuery(q)) {
                         rs.next();
                         assertThat(rs.getLong(1)).as(q).isZero();

@@ -60,6 +60,12 @@ public final class ChildPipeline implements AutoCloseable {
     }
 
     public static ChildPipeline start(LocalServices services, Map<String, String> settings, Path log) throws IOException {
+        return start(services, settings, log, "run");
+    }
+
+    /** Any command of the application's command line, e.g. {@code generate --days 200}. */
+    public static ChildPipeline start(LocalServices services, Map<String, String> settings, Path log,
+            String... commandLine) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -70,12 +76,16 @@ public final class ChildPipeline implements AutoCloseable {
         all.putAll(settings);
         all.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.ecompipeline.Application");
-        command.add("run");
+        command.addAll(List.of(commandLine));
         Files.createDirectories(log.getParent());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new ChildPipeline(process, log, logStart);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no finally block, like a crash or an OOM kill. */
