@@ -58,10 +58,23 @@ public final class PipelineApp implements AutoCloseable {
                         c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
+                String dashboard = dashboardUrl(c);
+                if (dashboard != null) {
+                    org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info("KPI dashboard: {}", dashboard);
+                }
             }
         });
         main.run();
         return main.getExitCode();
+    }
+
+    /** Where the embedded HTTP server serves the dashboard (the bound port, also when 0 was asked), or null. */
+    public static String dashboardUrl(CamelContext context) {
+        var server = context.hasService(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer.class);
+        if (server == null) {
+            return null;
+        }
+        return "http://" + server.getHost() + ":" + server.getPort() + "/dashboard";
     }
 
     public <T> T bean(String name, Class<T> type) {

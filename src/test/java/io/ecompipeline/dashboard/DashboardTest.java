@@ -3,7 +3,6 @@ package io.ecompipeline.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.cli.PipelineApp;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,12 +47,16 @@ class DashboardTest {
                 + "1,100,2024-03-01,30.00,delivered\n2,101,2024-03-01,20.00,returned\n3,102,not-a-date,5.00,delivered\n");
         Files.writeString(in.resolve("order_items_1.csv"),
                 "order_id,product_id,quantity,unit_price\n1,1,1,10.00\n1,2,1,20.00\n2,2,1,20.00\n");
-        int port = freePort();
 
         JsonNode page;
         String batchId;
+        String base;
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("camel.server.enabled", "true",
-                "camel.server.port", String.valueOf(port)))) {
+                "camel.server.port", "0"))) {
+            // port 0: the server takes a free port; the app tells which
+            String dashboard = PipelineApp.dashboardUrl(pipeline.app().context());
+            assertThat(dashboard).matches("http://127\\.0\\.0\\.1:[1-9]\\d*/dashboard");
+            base = dashboard.substring(0, dashboard.length() - "/dashboard".length());
             assertThat(pipeline.ingest(in, work.resolve("out"))).isZero();
             batchId = pipeline.objects().keySet().stream().filter(k -> k.startsWith("reports/")).findFirst()
                     .orElseThrow().replaceAll("^reports/|\\.json$", "");
@@ -64,7 +68,6 @@ class DashboardTest {
             putCategoryKpi(ddb, "Toys", "2024-03-02", "100");
             putCategoryKpi(ddb, "Garden", "2024-03-03", "99.9");
 
-            String base = "http://127.0.0.1:" + port;
             HttpResponse<String> unknown = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(base + "/dashboard/assets/..%2Fapplication.properties")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -78,7 +81,7 @@ class DashboardTest {
         assertThat(page.get("failedRequests")).as("failed requests").isEmpty();
         assertThat(page.get("error").isNull()).as("dashboard error %s", page.get("error")).isTrue();
         assertThat(page.get("chartJsVersion").asText()).isEqualTo(DashboardAssets.chartJsVersion());
-        page.get("scripts").forEach(src -> assertThat(src.asText()).startsWith("http://127.0.0.1:" + port + "/"));
+        page.get("scripts").forEach(src -> assertThat(src.asText()).startsWith(base + "/"));
 
         JsonNode charts = page.get("charts");
         List<String> dates = List.of("2024-03-01", "2024-03-02", "2024-03-03");
@@ -148,12 +151,6 @@ class DashboardTest {
         assertThat(ended && node.exitValue() == 0).as("dashboard-check.mjs failed: %s%s",
                 new String(out, StandardCharsets.UTF_8), errors).isTrue();
         return JSON.readTree(out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static List<String> strings(JsonNode array) {
