@@ -68,7 +68,7 @@ public final class ChildPipeline implements AutoCloseable {
         Map<String, String> all = new TreeMap<>(services.pipelineProperties());
         all.put("pipeline.provision-resources", "true");
         // `run` serves the dashboard: on a free port, as children run side by side
-        all.put("camel.server.port", "0");
+        all.put("pipeline.dashboard.port", "0");
         all.putAll(settings);
         all.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.ecompipeline.Application");
