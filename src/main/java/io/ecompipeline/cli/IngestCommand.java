@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.validate.BatchValidator;
 import org.apache.camel.CamelContext;
+import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -77,6 +79,9 @@ public final class IngestCommand {
         BatchEvents events = app.bean("batchEvents", BatchEvents.class);
         String incoming = context.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}");
         Summary summary = new Summary(app, context);
+        WaveProgress progress = new WaveProgress(s3, app.bean("batchValidator", BatchValidator.class), incoming,
+                context.resolvePropertyPlaceholders("{{pipeline.prefix.reports}}"),
+                TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{pipeline.progress-every}}")), waves.size());
         int n = 0;
         for (Path wave : waves) {
             n++;
@@ -87,26 +92,37 @@ public final class IngestCommand {
             }
             LOG.info("Wave {}/{} ({}): uploading {} files to {}", n, waves.size(), wave.getFileName(), files.size(),
                     incoming);
+            progress.startWave(n, wave, files);
             completion.expectWave(files.size());
             for (Path f : files) {
                 s3.put(incoming + f.getFileName(), f, "text/csv");
+                progress.uploaded();
             }
             summary.uploaded += files.size();
-            awaitBatch(events, timeout, wave, summary);
+            awaitBatch(events, timeout, wave, summary, progress);
         }
         return summary;
     }
 
-    private static void awaitBatch(BatchEvents events, Duration timeout, Path wave, Summary summary)
-            throws InterruptedException {
+    private static void awaitBatch(BatchEvents events, Duration timeout, Path wave, Summary summary,
+            WaveProgress progress) throws InterruptedException {
         while (true) {
-            BatchEvents.Ended event = events.awaitNext(timeout);
+            BatchEvents.Ended event = null;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (event == null && System.nanoTime() < deadline) {
+                Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                event = events.awaitNext(left.compareTo(progress.every()) < 0 ? left : progress.every());
+                if (event == null) {
+                    progress.waiting();
+                }
+            }
             if (event == null) {
                 summary.problems.add("wave " + wave.getFileName() + ": no batch ended within " + timeout);
                 return;
             }
             if (event.finished()) {
                 summary.batchIds.add(event.batchId());
+                progress.batchDone(event.batchId(), summary.batchIds.size());
                 return;
             }
             if (event.gaveUp()) {

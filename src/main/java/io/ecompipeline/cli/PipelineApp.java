@@ -14,6 +14,7 @@ import org.apache.camel.main.Main;
 public final class PipelineApp implements AutoCloseable {
 
     private final Main main = new Main();
+    private final boolean serverChosen;
 
     /** {@code overrides} win over application.properties, system properties and environment variables. */
     public PipelineApp(Map<String, String> overrides) {
@@ -27,6 +28,7 @@ public final class PipelineApp implements AutoCloseable {
             main.addOverrideProperty("camel.main.routes-reload-remove-all-routes", "false");
         }
         overrides.forEach(main::addOverrideProperty);
+        serverChosen = overrides.containsKey("camel.server.enabled");
     }
 
     private static String setting(String key) {
@@ -34,7 +36,14 @@ public final class PipelineApp implements AutoCloseable {
         return value != null ? value : System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
     }
 
+    /**
+     * Starts the application for a one-shot command or a test: without the embedded HTTP server (the dashboard)
+     * unless the overrides turn it on, so commands and tests never compete for its port.
+     */
     public CamelContext start() throws Exception {
+        if (!serverChosen) {
+            main.addOverrideProperty("camel.server.enabled", "false");
+        }
         main.start();
         return main.getCamelContext();
     }
@@ -49,10 +58,23 @@ public final class PipelineApp implements AutoCloseable {
                         c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
+                String dashboard = dashboardUrl(c);
+                if (dashboard != null) {
+                    org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info("KPI dashboard: {}", dashboard);
+                }
             }
         });
         main.run();
         return main.getExitCode();
+    }
+
+    /** Where the embedded HTTP server serves the dashboard (the bound port, also when 0 was asked), or null. */
+    public static String dashboardUrl(CamelContext context) {
+        var server = context.hasService(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer.class);
+        if (server == null) {
+            return null;
+        }
+        return "http://" + server.getHost() + ":" + server.getPort() + "/dashboard";
     }
 
     public <T> T bean(String name, Class<T> type) {

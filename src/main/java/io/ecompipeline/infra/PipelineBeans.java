@@ -141,7 +141,7 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
                 settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
                 settings.getInt("pipeline.validation.max-raw-chars"),
-                settings.getInt("pipeline.validation.max-field-chars")));
+                settings.getInt("pipeline.validation.max-field-chars"), settings.getMillis("pipeline.progress-every")));
         registry.bind("stateApplier", new StateApplier(dataSource));
         registry.bind("orderKpiAggregation", new OrderKpiAggregation());
         registry.bind("categoryKpiAggregation", new CategoryKpiAggregation());

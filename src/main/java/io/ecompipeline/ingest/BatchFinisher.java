@@ -64,7 +64,7 @@ public class BatchFinisher {
         Map<String, Object> report = report(batchId, batches.files(batchId), batches.touchedDates(batchId));
         s3.put(reportsPrefix + batchId + ".json", JSON.writeValueAsBytes(report), "application/json");
         batches.markStatus(batchId, BatchStore.FINISHED);
-        LOG.info("[{}] Finished: {} files archived, {} quarantined, report {}{}.json", batchId, archived,
+        LOG.info("Finished: {} files archived, {} quarantined, report {}{}.json", archived,
                 files.size() - archived, reportsPrefix, batchId);
         return report;
     }

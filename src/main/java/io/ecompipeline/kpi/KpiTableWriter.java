@@ -164,7 +164,7 @@ public class KpiTableWriter {
                 pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
             }
         }
-        LOG.info("[{}] Wrote {} items to {}", batchId, writes.size(), table);
+        LOG.info("Wrote {} items to {}", writes.size(), table);
     }
 
     private static void backoff(int attempt) {

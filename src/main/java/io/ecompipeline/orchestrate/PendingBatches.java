@@ -7,6 +7,7 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The local orchestrator: under the processing lock, runs every closed batch that has not finished, oldest first, so
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public class PendingBatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
+    /** The MDC key the log pattern shows (camel-mdc sets it from the batchId header inside the step routes). */
+    public static final String BATCH_ID = "batchId";
 
     private final ProducerTemplate producer;
     private final ProcessingLock lock;
@@ -45,12 +48,15 @@ public class PendingBatches {
             String batchId;
             while ((batchId = batches.nextPending(retryInterval)) != null) {
                 lock.assertHeld();
+                // this method runs within the route of whichever batch closed last: log under the one it runs now
+                MDC.put(BATCH_ID, batchId);
                 int attempt = batches.startAttempt(batchId);
                 if (attempt > maxAttempts) {
                     deadLetter(batchId);
                     continue;
                 }
-                LOG.info("[{}] Processing batch (attempt {} of {})", batchId, attempt, maxAttempts);
+                LOG.info("Processing batch (attempt {} of {})", attempt, maxAttempts);
+                long started = System.nanoTime();
                 try {
                     producer.requestBodyAndHeader("direct:process-batch", null, "batchId", batchId);
                 } catch (CamelExecutionException e) {
@@ -60,10 +66,25 @@ public class PendingBatches {
                     }
                     return; // the failed batch keeps its place; retried after retry-interval
                 }
+                logDone(batchId, System.nanoTime() - started);
             }
         } finally {
+            MDC.remove(BATCH_ID);
             lock.release();
         }
+    }
+
+    /** One line per processed batch with its throughput, for a person following the log. */
+    private void logDone(String batchId, long nanos) throws Exception {
+        long rows = 0;
+        int files = 0;
+        for (var f : batches.files(batchId)) {
+            rows += f.rowsRead();
+            files++;
+        }
+        double seconds = nanos / 1e9;
+        LOG.info(String.format(java.util.Locale.ROOT, "Batch done in %.1f s: %d files, %,d rows (%,.0f rows/s)",
+                seconds, files, rows, rows / Math.max(seconds, 0.001)));
     }
 
     private void deadLetter(String batchId) {

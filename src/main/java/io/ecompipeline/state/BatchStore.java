@@ -195,7 +195,7 @@ public class BatchStore {
             s.setString(3, batchId);
             s.executeUpdate();
         }
-        LOG.info("[{}] Batch {}", batchId, status);
+        LOG.info("Batch {}", status);
     }
 
     /**

@@ -72,7 +72,7 @@ public class StateApplier {
             try {
                 if (update(c, CLAIM, batchId) == 0) {
                     c.rollback();
-                    LOG.info("[{}] Already applied; state unchanged", batchId);
+                    LOG.info("Already applied; state unchanged");
                     return false;
                 }
                 update(c, DATES_BEFORE, batchId);
@@ -86,7 +86,7 @@ public class StateApplier {
                     update(c, "DELETE FROM pipeline." + staged + " WHERE batch_id = ?", batchId);
                 }
                 c.commit();
-                LOG.info("[{}] Applied {} catalog rows, {} orders, {} lines (replacing {})", batchId, products, orders,
+                LOG.info("Applied {} catalog rows, {} orders, {} lines (replacing {})", products, orders,
                         lines, replaced);
                 return true;
             } catch (SQLException | RuntimeException e) {

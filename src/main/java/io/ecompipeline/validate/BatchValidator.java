@@ -45,6 +45,8 @@ public class BatchValidator {
     private static final Logger LOG = LoggerFactory.getLogger(BatchValidator.class);
     private static final int STAGE_BATCH_SIZE = 1000;
     private static final int MAX_FIELDS = 10_000;
+    /** Progress is counted and its clock read every 4,096 rows (a mask: cheap in the row loop). */
+    private static final long PROGRESS_CHECK_ROWS = 4095;
 
     private final CamelContext camelContext;
     private final DataSource dataSource;
@@ -56,9 +58,11 @@ public class BatchValidator {
     private final int maxFieldChars;
     private final Map<FileKind, BindyAbstractFactory> binders = new EnumMap<>(FileKind.class);
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final long progressEveryNanos;
+    private final java.util.concurrent.atomic.AtomicLong rowsValidated = new java.util.concurrent.atomic.AtomicLong();
 
     public BatchValidator(CamelContext camelContext, DataSource dataSource, S3Objects s3, BatchStore batches,
-            String rejectedPrefix, Double maxRejectedShare, int maxRawChars, int maxFieldChars) {
+            String rejectedPrefix, Double maxRejectedShare, int maxRawChars, int maxFieldChars, long progressEveryMillis) {
         this.camelContext = camelContext;
         this.dataSource = dataSource;
         this.s3 = s3;
@@ -67,6 +71,12 @@ public class BatchValidator {
         this.maxRejectedShare = maxRejectedShare;
         this.maxRawChars = maxRawChars;
         this.maxFieldChars = maxFieldChars;
+        this.progressEveryNanos = progressEveryMillis * 1_000_000;
+    }
+
+    /** Rows read by this instance since it started, all batches together: lets a watcher show rows/s. */
+    public long rowsValidated() {
+        return rowsValidated.get();
     }
 
     /** What a batch's files have established so far: catalog and orders, as the next file must see them. */
@@ -119,7 +129,7 @@ public class BatchValidator {
                         "the name matches none of orders_*.csv, order_items_*.csv, products.csv, products_*.csv",
                         0, 0, Map.of(), null));
         batches.recordValidation(result);
-        LOG.info("[{}] {}: {}{}, {} rows read, {} accepted, {} rejected {} ({} ms)", batchId, file.fileName(),
+        LOG.info("{}: {}{}, {} rows read, {} accepted, {} rejected {} ({} ms)", file.fileName(),
                 result.outcome(), result.reason() == null ? "" : " (" + result.reason() + ")", result.rowsRead(),
                 result.rowsAccepted(), result.rowsRejected(), result.rejected(), (System.nanoTime() - started) / 1_000_000);
         return result;
@@ -162,8 +172,19 @@ public class BatchValidator {
                     int[] positions = positions(kind, header.fields());
                     BindyAbstractFactory binder = binder(kind);
                     CsvRecordReader.CsvRecord row;
+                    long started = System.nanoTime();
+                    long lastReport = started;
                     while ((row = csv.next()) != null) {
                         read++;
+                        if ((read & PROGRESS_CHECK_ROWS) == 0) {
+                            rowsValidated.addAndGet(PROGRESS_CHECK_ROWS + 1);
+                            long now = System.nanoTime();
+                            if (now - lastReport >= progressEveryNanos) {
+                                lastReport = now;
+                                LOG.info(String.format(Locale.ROOT, "%s: %,d rows read so far (%,.0f rows/s)",
+                                        file.fileName(), read, read / ((now - started) / 1e9)));
+                            }
+                        }
                         RowRules.Rejection why = check(session, kind, header, row, positions, fileProducts, fileOrders,
                                 binder, stager);
                         if (why == null) {
@@ -173,9 +194,11 @@ public class BatchValidator {
                         }
                     }
                 } catch (CharacterCodingException e) {
+                    rowsValidated.addAndGet(read & PROGRESS_CHECK_ROWS);
                     return quarantined(c, file, "not_utf8", "the file is not valid UTF-8 (after line " + read + ")",
                             read, rejected);
                 }
+                rowsValidated.addAndGet(read & PROGRESS_CHECK_ROWS);
                 stager.flush();
                 if (maxRejectedShare != null && read > 0 && (double) rejected.count() / read > maxRejectedShare) {
                     BatchFile q = quarantined(c, file, "too_many_rejected_rows", String.format(Locale.ROOT,

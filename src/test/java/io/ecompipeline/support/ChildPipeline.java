@@ -73,6 +73,8 @@ public final class ChildPipeline implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         Map<String, String> all = new TreeMap<>(services.pipelineProperties());
         all.put("pipeline.provision-resources", "true");
+        // `run` serves the dashboard: on a free port, as children run side by side
+        all.put("pipeline.dashboard.port", "0");
         all.putAll(settings);
         all.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.ecompipeline.Application");
