@@ -34,8 +34,8 @@ final class DayExport {
         this.itemFiles = Math.max(1, itemFiles);
     }
 
-    /** Writes the file set (within the day's transaction, so it sees the day's rows); returns the file count. */
-    long write(LocalDate day, List<Long> updatedOrders) throws SQLException {
+    /** Writes the file set (within the day's transaction, so it sees the day's rows); returns the keys written. */
+    List<String> write(LocalDate day, List<Long> updatedOrders) throws SQLException {
         String ds = day.toString();
         List<String> orders = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT order_id, customer_id, order_date, "
@@ -72,21 +72,25 @@ final class DayExport {
                         .append('\n');
             }
         }
-        s3.put(incoming + "products_" + ds + ".csv", catalog.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
-        split(orders, orderFiles, "orders_" + ds + "_", "order_id,user_id,order_date,total_amount,status\n");
-        split(items, itemFiles, "order_items_" + ds + "_", "order_id,product_id,quantity,unit_price\n");
-        return 1L + orderFiles + itemFiles;
+        List<String> keys = new ArrayList<>();
+        keys.add(incoming + "products_" + ds + ".csv");
+        s3.put(keys.get(0), catalog.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
+        split(orders, orderFiles, "orders_" + ds + "_", "order_id,user_id,order_date,total_amount,status\n", keys);
+        split(items, itemFiles, "order_items_" + ds + "_", "order_id,product_id,quantity,unit_price\n", keys);
+        return keys;
     }
 
     /** Contiguous slices, so each order's lines stay in one file; every file is written, empty or not. */
-    private void split(List<String> rows, int files, String name, String header) {
+    private void split(List<String> rows, int files, String name, String header, List<String> keys) {
         int per = (rows.size() + files - 1) / files;
         for (int f = 0; f < files; f++) {
             StringBuilder sb = new StringBuilder(header);
             for (int i = f * per; i < Math.min(rows.size(), (f + 1) * per); i++) {
                 sb.append(rows.get(i));
             }
-            s3.put(incoming + name + (f + 1) + ".csv", sb.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
+            String key = incoming + name + (f + 1) + ".csv";
+            s3.put(key, sb.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
+            keys.add(key);
         }
     }
 

@@ -29,7 +29,10 @@ public class GeneratorBeans implements CamelConfiguration {
         String exportPrefix = settings.optional("pipeline.generator.export-prefix");
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         S3Objects s3 = context.getRegistry().lookupByNameAndType("s3Objects", S3Objects.class);
+        String incoming = settings.get("pipeline.prefix.incoming");
+        boolean feedsPipeline = exportPrefix == null || exportPrefix.isBlank() || exportPrefix.equals(incoming);
         context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
-                exportPrefix == null ? settings.get("pipeline.prefix.incoming") : exportPrefix, settings.getMillis("pipeline.generator.progress-every")));
+                feedsPipeline ? incoming : exportPrefix, settings.getMillis("pipeline.generator.progress-every"),
+                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0));
     }
 }

@@ -29,15 +29,17 @@ public class GeneratorService {
     private final GeneratorConfig defaults;
     private final String incoming;
     private final long progressEveryMillis;
+    private final long exportWaitMillis;
     private final AtomicBoolean running = new AtomicBoolean();
 
     public GeneratorService(DataSource dataSource, S3Objects s3, GeneratorConfig defaults, String incoming,
-            long progressEveryMillis) {
+            long progressEveryMillis, long exportWaitMillis) {
         this.dataSource = dataSource;
         this.s3 = s3;
         this.defaults = defaults;
         this.incoming = incoming;
         this.progressEveryMillis = progressEveryMillis;
+        this.exportWaitMillis = exportWaitMillis;
     }
 
     public GeneratorConfig defaults() {
@@ -70,7 +72,8 @@ public class GeneratorService {
                                 LocalDate.now(ZoneOffset.UTC).minusDays(1), config.exportHistory(),
                                 config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
                                 config.maxDays(), config.daysPerCommit());
-                return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis).run();
+                return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis,
+                        exportWaitMillis).run();
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }

@@ -308,27 +308,51 @@ class GeneratorTest {
             assertThat(p.objects().keySet().stream().filter(k -> k.startsWith("archive/")).count()).isEqualTo(files);
             assertThat(p.objects().keySet()).noneMatch(k -> k.startsWith("rejected/") || k.startsWith("quarantine/")
                     || k.startsWith("incoming/") || k.startsWith("collected/"));
-            List<List<String>> kpis = new KpiExport(p.bean("dynamoDbClient", DynamoDbClient.class))
-                    .rows("OrderKPIs", List.of("order_date", "total_orders", "total_revenue", "total_items_sold",
-                            "return_rate", "unique_customers"), 1);
-            List<List<String>> expected = new java.util.ArrayList<>();
-            LocalServices s = TestPipeline.services();
-            try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT o.order_date::text, count(*), "
-                            + "sum(l.revenue), sum(l.items), "
-                            + "round(count(*) FILTER (WHERE status IN ('returned', 'refunded'))::numeric / count(*), 4), "
-                            + "count(DISTINCT customer_id) FROM shop.orders o JOIN (SELECT order_id, "
-                            + "sum(quantity * unit_price) revenue, sum(quantity) items FROM shop.order_items "
-                            + "GROUP BY order_id) l USING (order_id) GROUP BY o.order_date ORDER BY 1")) {
-                while (rs.next()) {
-                    expected.add(List.of(rs.getString(1), rs.getString(2), rs.getBigDecimal(3).setScale(2).toPlainString(),
-                            rs.getString(4), rs.getBigDecimal(5).stripTrailingZeros().toPlainString(), rs.getString(6)));
-                }
-            }
-            assertThat(expected).hasSize(12);
-            assertThat(normalize(kpis)).isEqualTo(normalize(expected));
+            assertKpisEqualSqlOverShop(p, 12);
         }
+    }
+
+    @Test
+    void aRunExportingSeveralDaysFeedsTheRunningPipelineOneDayPerBatch() throws Exception {
+        // the default export prefix is incoming/: the running pipeline collects each day's set before the next is
+        // written, so an order placed on one day and refunded on a later one never lands twice in a batch
+        try (TestPipeline p = fresh()) {
+            ShopGenerator.RunResult r = generate(p, Map.of("days", "14", "export-history", "true"));
+            assertThat(r.records().get("export_files")).isEqualTo(14 * 11);
+            assertThat(r.records().get("status_updates")).isPositive();
+            TestPipeline.await("14 finished batches", Duration.ofMinutes(3),
+                    () -> count("SELECT count(*) FROM pipeline.batches WHERE status = 'finished'") == 14);
+            assertThat(count("SELECT count(*) FROM pipeline.batches")).isEqualTo(14);
+            assertThat(count("SELECT count(*) FROM shop.orders WHERE status = 'refunded'")).isPositive();
+            assertThat(p.objects().keySet().stream().filter(k -> k.startsWith("archive/")).count()).isEqualTo(14 * 11);
+            assertThat(p.objects().keySet()).noneMatch(k -> k.startsWith("rejected/") || k.startsWith("quarantine/")
+                    || k.startsWith("incoming/") || k.startsWith("collected/"));
+            assertKpisEqualSqlOverShop(p, 14);
+        }
+    }
+
+    /** OrderKPIs in DynamoDB = the same KPIs computed by SQL over {@code shop} (CONTRACT §5, refunded = returned). */
+    static void assertKpisEqualSqlOverShop(TestPipeline p, int days) throws Exception {
+        List<List<String>> kpis = new KpiExport(p.bean("dynamoDbClient", DynamoDbClient.class))
+                .rows("OrderKPIs", List.of("order_date", "total_orders", "total_revenue", "total_items_sold",
+                        "return_rate", "unique_customers"), 1);
+        List<List<String>> expected = new java.util.ArrayList<>();
+        LocalServices s = TestPipeline.services();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT o.order_date::text, count(*), "
+                        + "sum(l.revenue), sum(l.items), "
+                        + "round(count(*) FILTER (WHERE status IN ('returned', 'refunded'))::numeric / count(*), 4), "
+                        + "count(DISTINCT customer_id) FROM shop.orders o JOIN (SELECT order_id, "
+                        + "sum(quantity * unit_price) revenue, sum(quantity) items FROM shop.order_items "
+                        + "GROUP BY order_id) l USING (order_id) GROUP BY o.order_date ORDER BY 1")) {
+            while (rs.next()) {
+                expected.add(List.of(rs.getString(1), rs.getString(2), rs.getBigDecimal(3).setScale(2).toPlainString(),
+                        rs.getString(4), rs.getBigDecimal(5).stripTrailingZeros().toPlainString(), rs.getString(6)));
+            }
+        }
+        assertThat(expected).hasSize(days);
+        assertThat(normalize(kpis)).isEqualTo(normalize(expected));
     }
 
     private static List<List<String>> normalize(List<List<String>> rows) {
