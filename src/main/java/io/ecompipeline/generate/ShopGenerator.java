@@ -102,9 +102,14 @@ public final class ShopGenerator {
                 writeRunLog(r, started);
                 return r;
             }
-            if ("initial".equals(mode) && lastDone != null) {
+            // an initial run that was interrupted is resumed by running it again: still the history (exports as for
+            // the history), from the day after the last committed one
+            if ("initial".equals(mode) && lastDone != null && !lastDone.isBefore(config.through())) {
                 throw new IllegalStateException("mode initial: shop already holds data through " + lastDone
                         + " (use incremental or reload)");
+            }
+            if ("initial".equals(mode) && lastDone != null) {
+                LOG.info("Generator initial: resuming the history after {}", lastDone);
             }
             if ("incremental".equals(mode) && lastDone == null) {
                 mode = "initial";
@@ -115,7 +120,7 @@ public final class ShopGenerator {
             if (config.maxDays() > 0 && lastDone != null && from.plusDays(config.maxDays() - 1L).isBefore(to)) {
                 to = from.plusDays(config.maxDays() - 1L);
             }
-            boolean export = lastDone == null ? config.exportHistory() : config.exportDaily();
+            boolean export = "initial".equals(mode) ? config.exportHistory() : config.exportDaily();
             loadState(lastDone);
             long total = Math.max(0, to.toEpochDay() - from.toEpochDay() + 1);
             // exports read the database as of their day, so exporting runs commit day by day
