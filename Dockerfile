@@ -30,7 +30,7 @@ COPY --from=build /src/src/main/resources/routes/ /etc/ecom-pipeline/routes/
 ENV PIPELINE_ROUTES_DIR=/etc/ecom-pipeline/routes \
     PIPELINE_MANAGEMENT_HOST=0.0.0.0 \
     PIPELINE_MANAGEMENT_PORT=9876 \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Djava.security.egd=file:/dev/urandom -Dfile.encoding=UTF-8"
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Dfile.encoding=UTF-8"
 # health, metrics and Jolokia (the management server); the KPI dashboard stays on loopback (README)
 EXPOSE 9876
 USER 10001:10001

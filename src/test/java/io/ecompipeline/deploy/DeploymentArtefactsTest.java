@@ -66,7 +66,7 @@ class DeploymentArtefactsTest {
     private static final String READY = "/observe/health/ready";
 
     /** The placeholders README "Running on AWS" says to substitute (and nothing else may look like one). */
-    private static final Set<String> PLACEHOLDERS = Set.of("AccountId", "Region", "ImageUri", "DbHost", "OidcProvider");
+    private static final Set<String> PLACEHOLDERS = Set.of("AccountId", "Region", "ImageUri", "DbHost", "DbSecretArn", "OidcProvider");
 
     /** Measured peak heap of generating 540 days (README "Data generator"): the container's heap must hold it. */
     private static final long MEASURED_PEAK_HEAP_MB = 470;
@@ -230,7 +230,7 @@ class DeploymentArtefactsTest {
 
     @Test
     void healthChecksAndProbesUseTheManagementServer() throws Exception {
-        String port = settingOrEnv("pipeline.management.port");
+        String port = settings.get("pipeline.management.port");
         JsonNode container = JSON.readTree(ROOT.resolve("ecs-task-def.json").toFile()).get("containerDefinitions").get(0);
         assertThat(container.get("portMappings").get(0).get("containerPort").asText()).isEqualTo(port);
         assertThat(String.join(" ", texts(container.get("healthCheck").get("command"))))
@@ -362,9 +362,11 @@ class DeploymentArtefactsTest {
         for (String name : used) {
             assertThat(readme).as("README documents ${%s}", name).contains("${" + name + "}");
         }
+        // Kubernetes needs neither the OIDC provider (IAM only) nor the secret's ARN (ECS only)
+        List<String> k8sPlaceholders = used.stream()
+                .filter(n -> !n.equals("OidcProvider") && !n.equals("DbSecretArn")).map(n -> "$" + n).toList();
         assertThat(Files.readString(ROOT.resolve("k8s/kustomization.yaml")))
-                .contains("envsubst '" + String.join(" ", used.stream().filter(n -> !n.equals("OidcProvider"))
-                        .map(n -> "$" + n).toList()) + "'");
+                .contains("envsubst '" + String.join(" ", k8sPlaceholders) + "'");
     }
 
     // --- reading the artefacts
@@ -395,10 +397,6 @@ class DeploymentArtefactsTest {
             settings.putIfAbsent(key, value);
         });
         return settings;
-    }
-
-    private String settingOrEnv(String key) {
-        return settings.get(key);
     }
 
     /** The environment variable that overrides {@code key}: upper case, '.' and '-' as '_'. */
