@@ -33,6 +33,9 @@ ENV PIPELINE_ROUTES_DIR=/etc/ecom-pipeline/routes \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Dfile.encoding=UTF-8"
 # health, metrics and Jolokia (the management server); the KPI dashboard stays on loopback (README)
 EXPOSE 9876
+# the only place the app writes (snappy's native library, Vert.x's file cache, spooled rejected rows, JVM perf data),
+# so the root filesystem can be read-only; ECS copies this folder's permissions (1777) to the task's volume
+VOLUME ["/tmp"]
 USER 10001:10001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${PIPELINE_MANAGEMENT_PORT}/observe/health/live" || exit 1

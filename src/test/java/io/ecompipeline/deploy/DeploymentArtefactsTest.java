@@ -305,9 +305,22 @@ class DeploymentArtefactsTest {
         assertThat(taskDefEnvironment().get("PIPELINE_ROUTES_DIR")).isEqualTo(routesDir);
         Map<?, ?> k8s = (Map<?, ?>) ((List<?>) path(k8sObject("Deployment"), "spec", "template", "spec", "containers"))
                 .get(0);
-        Map<?, ?> mount = (Map<?, ?>) ((List<?>) k8s.get("volumeMounts")).get(0);
+        Map<?, ?> mount = named((List<?>) k8s.get("volumeMounts"), "routes");
         assertThat(mount.get("mountPath")).isEqualTo(routesDir);
         assertThat(mount.containsKey("subPath")).as("a subPath mount never sees ConfigMap updates").isFalse();
+
+        // a read-only root filesystem with a writable /tmp, the only place the app writes
+        assertThat(dockerfile).contains("VOLUME [\"/tmp\"]");
+        assertThat(((Map<?, ?>) k8s.get("securityContext")).get("readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(named((List<?>) k8s.get("volumeMounts"), "tmp").get("mountPath")).isEqualTo("/tmp");
+        assertThat(named((List<?>) path(k8sObject("Deployment"), "spec", "template", "spec", "volumes"), "tmp")
+                .containsKey("emptyDir")).isTrue();
+        JsonNode taskDef = JSON.readTree(ROOT.resolve("ecs-task-def.json").toFile());
+        JsonNode container = taskDef.get("containerDefinitions").get(0);
+        assertThat(container.get("readonlyRootFilesystem").asBoolean()).isTrue();
+        JsonNode tmp = container.get("mountPoints").get(0);
+        assertThat(tmp.get("containerPath").asText()).isEqualTo("/tmp");
+        assertThat(taskDef.get("volumes").get(0).get("name").asText()).isEqualTo(tmp.get("sourceVolume").asText());
 
         // non-root: the image's numeric user is the one Kubernetes enforces
         Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
@@ -334,7 +347,7 @@ class DeploymentArtefactsTest {
                 .as("k8s/routes-configmap.yaml is stale: run bin/k8s-routes-configmap")
                 .isEqualTo(bundled);
         Map<String, Object> deployment = k8sObject("Deployment");
-        Map<?, ?> volume = (Map<?, ?>) ((List<?>) path(deployment, "spec", "template", "spec", "volumes")).get(0);
+        Map<?, ?> volume = named((List<?>) path(deployment, "spec", "template", "spec", "volumes"), "routes");
         assertThat(((Map<?, ?>) volume.get("configMap")).get("name")).isEqualTo(meta(configMap, "name"));
     }
 
@@ -546,6 +559,11 @@ class DeploymentArtefactsTest {
 
     private static String meta(Map<String, Object> object, String field) {
         return (String) ((Map<?, ?>) object.get("metadata")).get(field);
+    }
+
+    private static Map<?, ?> named(List<?> items, String name) {
+        return items.stream().map(i -> (Map<?, ?>) i).filter(i -> name.equals(i.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no item named " + name));
     }
 
     private static Object path(Map<String, Object> object, String... keys) {
