@@ -296,6 +296,8 @@ function run(machine, execution) {
       Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input),
         StartTime: startTime, RoleArn: machine.roleArn },
       StateMachine: { Id: machine.stateMachineArn, Name: machine.name },
+      // the library keeps one context per execution: the state's entry time is the time it is read
+      State: { get EnteredTime() { return new Date().toISOString(); } },
     },
   });
   result.then((output) => {

@@ -247,7 +247,8 @@ public class PipelineBeans implements CamelConfiguration {
         byName.put(names.get("generate"), steps::generate);
         ActivityTasks tasks = new ActivityTasks(context, sfn, settings.getDuration("pipeline.sfn.heartbeat-interval"));
         context.addService(tasks);
-        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks));
+        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks,
+                settings.getMillis("pipeline.sfn.poll-error-delay")));
         LOG.info("Orchestrator: Step Functions ({}), state machine {}", where, ingestArn[0]);
     }
 

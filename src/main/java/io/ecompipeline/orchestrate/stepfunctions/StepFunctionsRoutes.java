@@ -20,13 +20,15 @@ public class StepFunctionsRoutes extends RouteBuilder {
     private final Map<String, String> activityArns;
     private final Map<String, ActivityTasks.Step> steps;
     private final ActivityTasks tasks;
+    private final long pollErrorDelayMillis;
 
     /** {@code activityArns} and {@code steps} by activity name. */
     public StepFunctionsRoutes(Map<String, String> activityArns, Map<String, ActivityTasks.Step> steps,
-            ActivityTasks tasks) {
+            ActivityTasks tasks, long pollErrorDelayMillis) {
         this.activityArns = activityArns;
         this.steps = steps;
         this.tasks = tasks;
+        this.pollErrorDelayMillis = pollErrorDelayMillis;
     }
 
     @Override
@@ -51,7 +53,7 @@ public class StepFunctionsRoutes extends RouteBuilder {
                     .onException(Exception.class).handled(true)
                         .log(LoggingLevel.WARN, "GetActivityTask for " + name + " failed: ${exception.message}; "
                                 + "polling again in {{pipeline.sfn.poll-error-delay}}")
-                        .delay(simple("${properties:pipeline.sfn.poll-error-delay}")).syncDelayed()
+                        .process(e -> Thread.sleep(pollErrorDelayMillis))
                     .end()
                     .setHeader(StepFunctions2Constants.ACTIVITY_ARN, constant(activity.getValue()))
                     .to(String.format(SFN, name, "getActivityTask"))
