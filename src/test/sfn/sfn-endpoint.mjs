@@ -14,16 +14,8 @@
 // for this process's lifetime. GET /_stats tells how many GetActivityTask polls are open and were made.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import './polyfill.mjs'; // aws-local-stepfunctions needs Node 22's Promise.withResolvers
 import { StateMachine } from 'aws-local-stepfunctions';
-
-// aws-local-stepfunctions needs Node 22's Promise.withResolvers
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function () {
-    let resolve, reject;
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) =>
   a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs, []));
