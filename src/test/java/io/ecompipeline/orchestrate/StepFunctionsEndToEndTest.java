@@ -116,6 +116,12 @@ class StepFunctionsEndToEndTest {
             String batchId = TestPipeline.readCsv(out.resolve("files.csv")).get(0).get(2);
             assertThat(batchStatus(batchId)).isEqualTo("finished");
             SfnClient sfn = pipeline.bean("sfnClient", SfnClient.class);
+            // provisioned from the jar's asl/ files
+            assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
+                    .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
+            assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
+                    "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
+                    "ecom-pipeline-generate");
             String executionArn = executionArn(sfn, batchId);
             // the finish step ends the batch; the execution releases the lock just after
             DescribeExecutionResponse execution = awaitEnd(sfn, executionArn);
