@@ -80,11 +80,19 @@ public class WorkerSteps {
                 "lastDay", String.valueOf(r.lastDay()));
     }
 
+    /** Runs a step route; a failure is recorded on the batch (as the local orchestrator does) before it is reported. */
     private void step(String uri, String batchId) throws Exception {
         try {
             producer.requestBodyAndHeader(uri, null, "batchId", batchId);
         } catch (CamelExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            Exception error = e.getCause() instanceof Exception cause ? cause : e;
+            try {
+                batches.markFailed(batchId, TaskErrors.classify(error) + ": " + error.getMessage());
+            } catch (Exception recording) {
+                error.addSuppressed(recording);
+            }
+            events.failed(batchId, error);
+            throw error;
         }
     }
 
