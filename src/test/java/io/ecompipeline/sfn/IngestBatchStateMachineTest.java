@@ -3,6 +3,7 @@ package io.ecompipeline.sfn;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.failing;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.hanging;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.returning;
+import static io.ecompipeline.support.StateMachineHarness.Outcome.returningAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -171,7 +172,8 @@ class IngestBatchStateMachineTest {
      */
     @Test
     void leaseBusyUntilRetriesRunOutAlertsAndFailsWithoutTouchingTheLease() throws IOException {
-        Run run = sfn.run(ASL, happy("b-starved").task("AcquireLock", failing(LOCK_BUSY, "held by another batch")));
+        Run run = sfn.run(ASL, happy("b-starved").timeScale(0.0001)
+                .task("AcquireLock", failing(LOCK_BUSY, "held by another batch")));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo(LOCK_BUSY);
@@ -237,6 +239,20 @@ class IngestBatchStateMachineTest {
         assertThat(run.calls("FinishBatch")).as("a heartbeat timeout is not retried").hasSize(1);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
         assertThat(singleAlert(run, "b-silent").path("error").asText()).isEqualTo("States.HeartbeatTimeout");
+    }
+
+    @Test
+    void stepRunningPastItsTimeoutFailsTheRunWithTheLeaseReleased() throws IOException {
+        int timeout = DEFINITION.path("States").path("ValidateApply").path("TimeoutSeconds").asInt();
+        Run run = sfn.run(ASL, happy("b-slow").timeScale(0.0001)
+                .task("ValidateApply", returningAfter(timeout + 60, Map.of("acceptedRows", 1))));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("States.Timeout");
+        assertThat(run.calls("ValidateApply")).as("a timed-out step is not retried").hasSize(1);
+        assertThat(run.calls("ComputeKpis")).isEmpty();
+        assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(singleAlert(run, "b-slow").path("error").asText()).isEqualTo("States.Timeout");
     }
 
     @Test
