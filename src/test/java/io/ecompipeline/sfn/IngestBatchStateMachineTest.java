@@ -21,6 +21,8 @@ import io.ecompipeline.support.StateMachineHarness.Script;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The paths of {@code asl/ingest-batch.asl.json}, interpreted by aws-local-stepfunctions with scripted DynamoDB, SQS
@@ -179,6 +181,8 @@ class IngestBatchStateMachineTest {
         assertThat(run.error()).isEqualTo(LOCK_BUSY);
         assertThat(run.backoffs("AcquireLock"))
                 .containsExactlyElementsOf(backoffsWhenExhausted(retrier("AcquireLock", LOCK_BUSY)));
+        assertThat(run.backoffs("AcquireLock").stream().mapToDouble(Double::doubleValue).sum())
+                .as("a busy lease is waited for about as long as a batch takes, not failed fast").isGreaterThan(600);
         assertThat(run.callsTo(DELETE_ITEM)).as("the lease was never ours").isEmpty();
         assertThat(run.calls("ValidateApply")).isEmpty();
         JsonNode alert = singleAlert(run, "b-starved");
@@ -199,15 +203,17 @@ class IngestBatchStateMachineTest {
         assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
     }
 
-    @Test
-    void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails() throws IOException {
-        Run run = sfn.run(ASL, happy("b-down").task("ValidateApply", failing("Transient", "PostgreSQL unreachable")));
+    @ParameterizedTest
+    @ValueSource(strings = {"ValidateApply", "ComputeKpis", "FinishBatch"})
+    void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails(String step) throws IOException {
+        Run run = sfn.run(ASL, happy("b-down").task(step, failing("Transient", "PostgreSQL unreachable")));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo("Transient");
-        assertThat(run.backoffs("ValidateApply"))
-                .containsExactlyElementsOf(backoffsWhenExhausted(retrier("ValidateApply", "Transient")));
+        // the worker contract (IntervalSeconds 2, BackoffRate 2, MaxAttempts 3)
+        assertThat(run.backoffs(step)).containsExactly(0.0, 2.0, 4.0, 8.0);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).isEmpty();
         assertThat(singleAlert(run, "b-down").path("cause").asText()).isEqualTo("PostgreSQL unreachable");
     }
 
