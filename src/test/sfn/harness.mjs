@@ -14,6 +14,7 @@
 //                                        arn:aws:states:eu-west-1:123456789012:execution:<machine>:<name>
 //     "stateMachineName": "...",         default: the file name without .asl.json, prefixed "ecom-pipeline-"
 //     "placeholders": { "LockTable": "..." },  merged over placeholders.mjs's TEST_PLACEHOLDERS
+//     "context": { "Execution": { … } },  merged into the Context Object the harness builds
 //     "timeScale": 0.001,                real seconds per virtual second (default 0.001): every timer of the
 //                                        library (Retry backoff, Wait, TimeoutSeconds) and of the harness is
 //                                        scaled, so a 2 s backoff takes 2 ms and tests stay fast
@@ -37,7 +38,7 @@
 //                                        virtual seconds first; only TimeoutSeconds can cut it short.
 // A scripted name that is not a top-level Task state is a script error (a typo would otherwise pass unnoticed).
 // Tasks without a script: service integrations (Resource arn:aws:states:::…) return {}; any other task
-// (an activity) is a script error: the run stops with exit code 2.
+// (an activity) is a script error: the run stops (exit code 2, or {"harnessError"} with --serve).
 //
 // Result (stdout):
 //   { "status": "SUCCEEDED" | "FAILED" | "TIMED_OUT",
@@ -45,8 +46,7 @@
 //     "states": ["CheckLockExpiry", "AcquireLock", …],  every state entered, in order
 //     "calls": [ { "state", "resource", "call" (1-based per state), "input" (after Parameters),
 //                  "outcome": "return" | "throw" | "hang", "error", "delaySeconds" (as scripted),
-//                  "sleptBefore" (virtual seconds of Retry
-//                  backoff / Wait since the previous task call) } ] }
+//                  "sleptBefore" (virtual seconds of Retry backoff / Wait since the previous task call) } ] }
 // Exit code 0 whatever the execution's status; 2 for a harness or script error (message on stderr).
 //
 // Known differences from AWS (documented so tests do not rely on them): the Context Object is static
