@@ -14,6 +14,7 @@
 //                                        arn:aws:states:eu-west-1:123456789012:execution:<machine>:<name>
 //     "stateMachineName": "...",         default: the file name without .asl.json, prefixed "ecom-pipeline-"
 //     "placeholders": { "LockTable": "..." },  merged over placeholders.mjs's TEST_PLACEHOLDERS
+//     "context": { "Execution": { … } },  merged into the Context Object the harness builds
 //     "timeScale": 0.001,                real seconds per virtual second (default 0.001): every timer of the
 //                                        library (Retry backoff, Wait, TimeoutSeconds) and of the harness is
 //                                        scaled, so a 2 s backoff takes 2 ms and tests stay fast
@@ -35,16 +36,17 @@
 //                                        library's TimeoutSeconds (default 60 s) ends it with States.Timeout.
 //   "delaySeconds": N                    (with return/throw) a worker that is busy and heartbeating for N
 //                                        virtual seconds first; only TimeoutSeconds can cut it short.
+// A scripted name that is not a top-level Task state is a script error (a typo would otherwise pass unnoticed).
 // Tasks without a script: service integrations (Resource arn:aws:states:::…) return {}; any other task
-// (an activity) is a script error: the run stops with exit code 2.
+// (an activity) is a script error: the run stops (exit code 2, or {"harnessError"} with --serve).
 //
 // Result (stdout):
 //   { "status": "SUCCEEDED" | "FAILED" | "TIMED_OUT",
 //     "output": …, "error": "…", "cause": "…",        (output on success; error/cause of the execution failure)
 //     "states": ["CheckLockExpiry", "AcquireLock", …],  every state entered, in order
 //     "calls": [ { "state", "resource", "call" (1-based per state), "input" (after Parameters),
-//                  "outcome": "return" | "throw" | "hang", "error", "sleptBefore" (virtual seconds of Retry
-//                  backoff / Wait since the previous task call) } ] }
+//                  "outcome": "return" | "throw" | "hang", "error", "delaySeconds" (as scripted),
+//                  "sleptBefore" (virtual seconds of Retry backoff / Wait since the previous task call) } ] }
 // Exit code 0 whatever the execution's status; 2 for a harness or script error (message on stderr).
 //
 // Known differences from AWS (documented so tests do not rely on them): the Context Object is static
@@ -93,6 +95,10 @@ async function runScript(definitionPath, script) {
   checkScript(script);
   const definition = loadDefinition(definitionPath, { ...TEST_PLACEHOLDERS, ...script.placeholders });
 
+  for (const name of Object.keys(script.tasks ?? {})) {
+    if (definition.States[name]?.Type !== 'Task') throw new ScriptError(`tasks.${name}: no Task state of that name`);
+  }
+
   const calls = [];
   const callCounts = {};
   let sleptSinceLastCall = 0;
@@ -129,13 +135,14 @@ async function runScript(definitionPath, script) {
         call.error = 'States.HeartbeatTimeout';
         throw namedError('States.HeartbeatTimeout', `no heartbeat for ${state.HeartbeatSeconds} s (harness)`);
       }
-      if (outcome.delaySeconds) await sleepVirtual(outcome.delaySeconds);
-      if ('throw' in outcome) {
-        call.outcome = 'throw';
-        call.error = outcome.throw;
-        throw namedError(outcome.throw, outcome.cause);
+      // recorded before any delay: TimeoutSeconds may end the task first, and the record must say what it was
+      call.outcome = 'throw' in outcome ? 'throw' : 'return';
+      if ('throw' in outcome) call.error = outcome.throw;
+      if (outcome.delaySeconds) {
+        call.delaySeconds = outcome.delaySeconds;
+        await sleepVirtual(outcome.delaySeconds);
       }
-      call.outcome = 'return';
+      if ('throw' in outcome) throw namedError(outcome.throw, outcome.cause);
       return outcome.return;
     };
   }

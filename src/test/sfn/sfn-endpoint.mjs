@@ -10,7 +10,8 @@
 // - arn:aws:states:::dynamodb:<op>: the resolved Parameters are sent as the DynamoDB API request to --dynamodb
 //   (errors become DynamoDB.<ErrorType>, e.g. DynamoDB.ConditionalCheckFailedException);
 // - arn:aws:states:::sqs:sendMessage: sent to --sqs (an object MessageBody is sent as its JSON text).
-// Not emulated: HeartbeatSeconds (aws-local-stepfunctions ignores it), IAM, the 90-day name reuse rule is kept only
+// Not emulated: HeartbeatSeconds (aws-local-stepfunctions ignores it), IAM; $$.State.EnteredTime is the time the
+// Parameters are evaluated (a retry sees a later one); the 90-day name reuse rule is kept only
 // for this process's lifetime. GET /_stats tells how many GetActivityTask polls are open and were made.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';

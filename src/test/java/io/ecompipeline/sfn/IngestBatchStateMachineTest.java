@@ -3,6 +3,7 @@ package io.ecompipeline.sfn;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.failing;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.hanging;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.returning;
+import static io.ecompipeline.support.StateMachineHarness.Outcome.returningAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -20,6 +21,8 @@ import io.ecompipeline.support.StateMachineHarness.Script;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The paths of {@code asl/ingest-batch.asl.json}, interpreted by aws-local-stepfunctions with scripted DynamoDB, SQS
@@ -171,12 +174,15 @@ class IngestBatchStateMachineTest {
      */
     @Test
     void leaseBusyUntilRetriesRunOutAlertsAndFailsWithoutTouchingTheLease() throws IOException {
-        Run run = sfn.run(ASL, happy("b-starved").task("AcquireLock", failing(LOCK_BUSY, "held by another batch")));
+        Run run = sfn.run(ASL, happy("b-starved").timeScale(0.0001)
+                .task("AcquireLock", failing(LOCK_BUSY, "held by another batch")));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo(LOCK_BUSY);
         assertThat(run.backoffs("AcquireLock"))
                 .containsExactlyElementsOf(backoffsWhenExhausted(retrier("AcquireLock", LOCK_BUSY)));
+        assertThat(run.backoffs("AcquireLock").stream().mapToDouble(Double::doubleValue).sum())
+                .as("a busy lease is waited for about as long as a batch takes, not failed fast").isGreaterThan(600);
         assertThat(run.callsTo(DELETE_ITEM)).as("the lease was never ours").isEmpty();
         assertThat(run.calls("ValidateApply")).isEmpty();
         JsonNode alert = singleAlert(run, "b-starved");
@@ -197,15 +203,17 @@ class IngestBatchStateMachineTest {
         assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
     }
 
-    @Test
-    void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails() throws IOException {
-        Run run = sfn.run(ASL, happy("b-down").task("ValidateApply", failing("Transient", "PostgreSQL unreachable")));
+    @ParameterizedTest
+    @ValueSource(strings = {"ValidateApply", "ComputeKpis", "FinishBatch"})
+    void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails(String step) throws IOException {
+        Run run = sfn.run(ASL, happy("b-down").task(step, failing("Transient", "PostgreSQL unreachable")));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo("Transient");
-        assertThat(run.backoffs("ValidateApply"))
-                .containsExactlyElementsOf(backoffsWhenExhausted(retrier("ValidateApply", "Transient")));
+        // the worker contract (IntervalSeconds 2, BackoffRate 2, MaxAttempts 3)
+        assertThat(run.backoffs(step)).containsExactly(0.0, 2.0, 4.0, 8.0);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).isEmpty();
         assertThat(singleAlert(run, "b-down").path("cause").asText()).isEqualTo("PostgreSQL unreachable");
     }
 
@@ -237,6 +245,20 @@ class IngestBatchStateMachineTest {
         assertThat(run.calls("FinishBatch")).as("a heartbeat timeout is not retried").hasSize(1);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
         assertThat(singleAlert(run, "b-silent").path("error").asText()).isEqualTo("States.HeartbeatTimeout");
+    }
+
+    @Test
+    void stepRunningPastItsTimeoutFailsTheRunWithTheLeaseReleased() throws IOException {
+        int timeout = DEFINITION.path("States").path("ValidateApply").path("TimeoutSeconds").asInt();
+        Run run = sfn.run(ASL, happy("b-slow").timeScale(0.0001)
+                .task("ValidateApply", returningAfter(timeout + 60, Map.of("acceptedRows", 1))));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("States.Timeout");
+        assertThat(run.calls("ValidateApply")).as("a timed-out step is not retried").hasSize(1);
+        assertThat(run.calls("ComputeKpis")).isEmpty();
+        assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(singleAlert(run, "b-slow").path("error").asText()).isEqualTo("States.Timeout");
     }
 
     @Test

@@ -118,6 +118,12 @@ public final class StateMachineHarness implements AutoCloseable {
             return this;
         }
 
+        /** Real seconds per virtual second (harness default 0.001): all Retry, Wait and timeout timers scale. */
+        public Script timeScale(double scale) {
+            json.put("timeScale", scale);
+            return this;
+        }
+
         public Script task(String state, Outcome... outcomes) {
             List<Map<String, Object>> list = new ArrayList<>();
             for (Outcome o : outcomes) {
@@ -135,6 +141,11 @@ public final class StateMachineHarness implements AutoCloseable {
 
         public static Outcome failing(String error, String cause) {
             return new Outcome(Map.of("throw", error, "cause", cause));
+        }
+
+        /** A worker that heartbeats while it works for {@code seconds} (virtual), then answers. */
+        public static Outcome returningAfter(double seconds, Object result) {
+            return new Outcome(Map.of("return", result, "delaySeconds", seconds));
         }
 
         /** The worker took the task and went silent: fails with States.HeartbeatTimeout after HeartbeatSeconds. */
