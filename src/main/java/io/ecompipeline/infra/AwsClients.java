@@ -1,6 +1,7 @@
 package io.ecompipeline.infra;
 
 import java.net.URI;
+import java.time.Duration;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -10,11 +11,13 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS SDK clients the routes and beans share. In production they use the default credential chain and AWS's
- * endpoints; an endpoint override (and static keys) is only for S3-, DynamoDB- and SQS-compatible local servers.
+ * endpoints; an endpoint override (and static keys) is only for S3-, DynamoDB-, SQS- and Step Functions-compatible
+ * local servers.
  */
 final class AwsClients {
 
@@ -50,6 +53,16 @@ final class AwsClients {
     SqsClient sqs(String endpoint) {
         var builder = SqsClient.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder());
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** Step Functions: GetActivityTask holds its request up to 60 s, so the socket timeout must be longer (AWS: 65 s+). */
+    SfnClient sfn(String endpoint) {
+        var builder = SfnClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(70)));
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }

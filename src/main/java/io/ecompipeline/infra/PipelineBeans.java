@@ -7,6 +7,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -27,11 +30,17 @@ import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.orchestrate.ProcessingLock;
+import io.ecompipeline.orchestrate.stepfunctions.ActivityTasks;
+import io.ecompipeline.orchestrate.stepfunctions.IngestExecutions;
+import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsResources;
+import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsRoutes;
+import io.ecompipeline.orchestrate.stepfunctions.WorkerSteps;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchValidator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -40,6 +49,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -152,11 +162,94 @@ public class PipelineBeans implements CamelConfiguration {
                 settings.get("pipeline.prefix.reports")));
         registry.bind("batchEvents", new BatchEvents());
 
-        // the local orchestrator
+        // the orchestrator: pendingBatches runs closed batches here, or starts their Step Functions executions
         registry.bind("processingLock", processingLock);
-        registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock, batches,
-                settings.getDuration("pipeline.batch.retry-interval"), settings.getInt("pipeline.batch.max-attempts")));
+        String orchestrator = settings.get("pipeline.orchestrator");
+        if ("stepfunctions".equals(orchestrator)) {
+            stepFunctions(context, settings, aws, sqs, batches, lockTable);
+        } else if ("local".equals(orchestrator)) {
+            registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock,
+                    batches, settings.getDuration("pipeline.batch.retry-interval"),
+                    settings.getInt("pipeline.batch.max-attempts")));
+        } else {
+            throw new StartupException("pipeline.orchestrator must be local or stepfunctions, not " + orchestrator, null);
+        }
         context.addRoutes(new LocalOrchestratorRoutes());
+    }
+
+    /**
+     * Step Functions mode (README "Step Functions mode"): finds (or, when provisioning, creates) the activities and
+     * state machines, binds the execution starter as {@code pendingBatches} and adds the activity worker routes.
+     */
+    private static void stepFunctions(CamelContext context, Settings settings, AwsClients aws, SqsClient sqs,
+            BatchStore batches, String lockTable) throws Exception {
+        String endpoint = settings.optional("pipeline.sfn.endpoint");
+        SfnClient sfn = aws.sfn(endpoint);
+        context.getRegistry().bind("sfnClient", sfn);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sfn.close();
+            }
+        });
+        StepFunctionsResources resources = new StepFunctionsResources(sfn);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String activity : List.of("validate-apply", "compute-kpis", "finish-batch", "generate")) {
+            names.put(activity, settings.get("pipeline.sfn.activity." + activity));
+        }
+        String ingestMachine = settings.get("pipeline.sfn.ingest-state-machine");
+        String generationMachine = settings.get("pipeline.sfn.generation-state-machine");
+        Map<String, String> arns = new LinkedHashMap<>();
+        String[] ingestArn = new String[1];
+        String where = "Step Functions at " + (endpoint == null ? "AWS" : endpoint);
+        if (settings.getBoolean("pipeline.provision-resources")) {
+            reachable(where, () -> {
+                Map<String, String> created = resources.createActivities(List.copyOf(names.values()));
+                names.forEach((key, name) -> arns.put(name, created.get(name)));
+                String anyActivity = created.values().iterator().next();
+                String role = settings.optional("pipeline.sfn.role-arn");
+                if (role == null) {
+                    role = "arn:aws:iam::" + StepFunctionsResources.account(anyActivity) + ":role/ecom-pipeline-sfn";
+                }
+                Map<String, String> placeholders = Map.of(
+                        "ActivityArnPrefix", StepFunctionsResources.activityArnPrefix(anyActivity),
+                        "LockTable", lockTable,
+                        "AlertsQueueUrl", sqs.getQueueUrl(b -> b.queueName(settings.get("pipeline.sqs.alerts-queue")))
+                                .queueUrl());
+                ingestArn[0] = resources.createStateMachine(ingestMachine, "asl/ingest-batch.asl.json", placeholders,
+                        role);
+                resources.createStateMachine(generationMachine, "asl/daily-generation.asl.json", placeholders, role);
+            });
+        } else {
+            reachable(where, () -> {
+                names.forEach((key, name) -> arns.put(name, resources.activityArn(name)));
+                ingestArn[0] = resources.stateMachineArn(ingestMachine);
+            });
+        }
+
+        ProducerTemplate producer = context.createProducerTemplate();
+        IngestExecutions executions = new IngestExecutions(producer, batches, ingestArn[0],
+                settings.getDuration("pipeline.sfn.lock-expiry"));
+        context.getRegistry().bind("pendingBatches", executions);
+        WorkerSteps steps = new WorkerSteps(context, producer, batches,
+                context.getRegistry().lookupByNameAndType("batchEvents", BatchEvents.class), () -> {
+                    try {
+                        executions.runPending();
+                    } catch (Exception e) {
+                        LOG.warn("Could not start the next batch's execution (retried in retry-interval): {}",
+                                e.getMessage());
+                    }
+                });
+        Map<String, ActivityTasks.Step> byName = new LinkedHashMap<>();
+        byName.put(names.get("validate-apply"), steps::validateApply);
+        byName.put(names.get("compute-kpis"), steps::computeKpis);
+        byName.put(names.get("finish-batch"), steps::finishBatch);
+        byName.put(names.get("generate"), steps::generate);
+        ActivityTasks tasks = new ActivityTasks(context, sfn, settings.getDuration("pipeline.sfn.heartbeat-interval"));
+        context.addService(tasks);
+        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks,
+                settings.getMillis("pipeline.sfn.poll-error-delay")));
+        LOG.info("Orchestrator: Step Functions ({}), state machine {}", where, ingestArn[0]);
     }
 
     private static HikariDataSource dataSource(Settings settings) {

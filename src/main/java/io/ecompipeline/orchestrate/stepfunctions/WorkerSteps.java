@@ -1,0 +1,106 @@
+package io.ecompipeline.orchestrate.stepfunctions;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ecompipeline.generate.GeneratorService;
+import io.ecompipeline.generate.ShopGenerator;
+import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.state.BatchStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * What each activity does: the same batch step routes the local orchestrator runs (each skips work a batch has
+ * already done, so a retried task is safe), called with the batch id of the task input, and the task output the
+ * state machine reads (NAMES.md).
+ */
+public class WorkerSteps {
+
+    private final CamelContext context;
+    private final ProducerTemplate producer;
+    private final BatchStore batches;
+    private final BatchEvents events;
+    private final Runnable batchEnded;
+
+    public WorkerSteps(CamelContext context, ProducerTemplate producer, BatchStore batches, BatchEvents events,
+            Runnable batchEnded) {
+        this.context = context;
+        this.producer = producer;
+        this.batches = batches;
+        this.events = events;
+        this.batchEnded = batchEnded;
+    }
+
+    public Map<String, Object> validateApply(JsonNode input) throws Exception {
+        String batchId = batchId(input);
+        step("direct:validate-batch", batchId);
+        step("direct:apply-batch", batchId);
+        long accepted = 0;
+        long rejected = 0;
+        int quarantined = 0;
+        int acceptedFiles = 0;
+        for (BatchFile f : batches.files(batchId)) {
+            accepted += f.rowsAccepted();
+            rejected += f.rowsRejected();
+            if (BatchFile.QUARANTINED.equals(f.outcome())) {
+                quarantined++;
+            } else {
+                acceptedFiles++;
+            }
+        }
+        return ActivityTasks.output("batchId", batchId, "acceptedRows", accepted, "rejectedRows", rejected,
+                "filesQuarantined", quarantined, "filesAccepted", acceptedFiles);
+    }
+
+    public Map<String, Object> computeKpis(JsonNode input) throws Exception {
+        String batchId = batchId(input);
+        List<?> dates = batches.touchedDates(batchId);
+        step("direct:compute-kpis", batchId);
+        return ActivityTasks.output("batchId", batchId, "orderDates", dates.size());
+    }
+
+    public Map<String, Object> finishBatch(JsonNode input) throws Exception {
+        String batchId = batchId(input);
+        step("direct:finish-batch", batchId);
+        events.finished(batchId);
+        // the next closed batch may start now (its execution waits for this one's lock release)
+        context.getExecutorServiceManager().newThread("sfn-next-batch", batchEnded).start();
+        return ActivityTasks.output("batchId", batchId, "status", batches.status(batchId));
+    }
+
+    public Map<String, Object> generate(JsonNode input) throws Exception {
+        GeneratorService generator = context.getRegistry().lookupByNameAndType("shopGenerator", GeneratorService.class);
+        String mode = input.path("mode").asText("incremental");
+        ShopGenerator.RunResult r = generator.run(generator.with(Map.of("mode", mode)), true);
+        return ActivityTasks.output("mode", r.mode(), "status", r.status(), "days", r.days(),
+                "lastDay", String.valueOf(r.lastDay()));
+    }
+
+    /** Runs a step route; a failure is recorded on the batch (as the local orchestrator does) before it is reported. */
+    private void step(String uri, String batchId) throws Exception {
+        try {
+            producer.requestBodyAndHeader(uri, null, "batchId", batchId);
+        } catch (CamelExecutionException e) {
+            Exception error = e.getCause() instanceof Exception cause ? cause : e;
+            try {
+                batches.markFailed(batchId, TaskErrors.classify(error) + ": " + error.getMessage());
+            } catch (Exception recording) {
+                error.addSuppressed(recording);
+            }
+            events.failed(batchId, error);
+            throw error;
+        }
+    }
+
+    private static String batchId(JsonNode input) {
+        String batchId = input.path("batchId").asText(null);
+        if (batchId == null || batchId.isBlank()) {
+            throw new IllegalArgumentException("task input has no batchId: " + input);
+        }
+        return batchId;
+    }
+}

@@ -1,0 +1,266 @@
+package io.ecompipeline.orchestrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.local.LocalServices;
+import io.ecompipeline.support.ReferenceKpis;
+import io.ecompipeline.support.TestPipeline;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The application in Step Functions mode (README "Step Functions mode") against src/test/sfn/sfn-endpoint.mjs: a
+ * loopback Step Functions API whose executions run the real asl/ files (aws-local-stepfunctions), with their
+ * DynamoDB and SQS tasks done on the embedded DynamoDB Local and ElasticMQ and their activity tasks handed to the
+ * application's GetActivityTask polls.
+ */
+class StepFunctionsEndToEndTest {
+
+    static final Path LAB_SAMPLE = Path.of("src/test/resources/lab-sample");
+    static final Path SFN_DIR = Path.of("src/test/sfn");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static Process endpoint;
+    static String endpointUrl;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void startEndpoint() throws Exception {
+        LocalServices services = TestPipeline.services();
+        if (!Files.isDirectory(SFN_DIR.resolve("node_modules/aws-local-stepfunctions"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SFN_DIR.toFile())
+                    .inheritIO().start();
+            assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0).as("npm ci in src/test/sfn").isTrue();
+        }
+        Files.createDirectories(Path.of("target"));
+        // polls answer "no task" after 3 s instead of AWS's 60 s: the application's shutdown waits for open polls
+        endpoint = new ProcessBuilder("node", "sfn-endpoint.mjs", "--port", "0",
+                "--dynamodb", services.dynamoDbEndpoint().toString(), "--sqs", services.sqsEndpoint().toString(),
+                "--region", services.region(), "--poll-seconds", "3")
+                .directory(SFN_DIR.toFile())
+                .redirectError(new File("target/sfn-endpoint.log"))
+                .start();
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(endpoint.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line = stdout.readLine();
+        assertThat(line).as("sfn-endpoint.mjs start (see target/sfn-endpoint.log)").startsWith("listening ");
+        endpointUrl = "http://127.0.0.1:" + line.substring("listening ".length()).trim();
+    }
+
+    @AfterAll
+    static void stopEndpoint() throws Exception {
+        if (endpoint != null) {
+            endpoint.getOutputStream().close();
+            if (!endpoint.waitFor(5, TimeUnit.SECONDS)) {
+                endpoint.destroyForcibly();
+            }
+        }
+    }
+
+    static Map<String, String> stepFunctionsMode() {
+        Map<String, String> p = new HashMap<>();
+        p.put("pipeline.orchestrator", "stepfunctions");
+        p.put("pipeline.sfn.endpoint", endpointUrl);
+        p.put("pipeline.sfn.heartbeat-interval", "1s");
+        p.put("pipeline.sfn.poll-error-delay", "500");
+        return p;
+    }
+
+    @Test
+    void labSampleThroughStepFunctionsGivesTheReferenceKpis() throws Exception {
+        try (TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode())) {
+            assertThat(pipeline.ingest(LAB_SAMPLE, out)).isZero();
+
+            ReferenceKpis expected = ReferenceKpis.of(LAB_SAMPLE);
+            assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("order_kpis.csv")), 1))
+                    .isEqualTo(expected.orderKpis);
+            assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("category_kpis.csv")), 2))
+                    .isEqualTo(expected.categoryKpis);
+            pipeline.assertNothingLost(LAB_SAMPLE);
+
+            String batchId = TestPipeline.readCsv(out.resolve("files.csv")).get(0).get(2);
+            assertThat(batchStatus(batchId)).isEqualTo("finished");
+            SfnClient sfn = pipeline.bean("sfnClient", SfnClient.class);
+            // provisioned from the jar's asl/ files
+            assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
+                    .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
+            assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
+                    "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
+                    "ecom-pipeline-generate");
+            String executionArn = executionArn(sfn, batchId);
+            // the finish step ends the batch; the execution releases the lock just after
+            DescribeExecutionResponse execution = awaitEnd(sfn, executionArn);
+            assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            JsonNode input = JSON.readTree(execution.input());
+            assertThat(input.get("batchId").asText()).isEqualTo(batchId);
+            assertThat(input.get("files")).hasSize(26)
+                    .allSatisfy(f -> assertThat(f.asText()).startsWith("collected/"));
+            List<String> activities = new ArrayList<>();
+            for (HistoryEvent e : sfn.getExecutionHistory(b -> b.executionArn(executionArn)).events()) {
+                if ("ActivitySucceeded".equals(e.typeAsString())) {
+                    activities.add(e.activitySucceededEventDetails().output());
+                }
+            }
+            assertThat(activities).hasSize(3);
+            JsonNode validation = JSON.readTree(activities.get(0));
+            assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
+            assertThat(validation.get("acceptedRows").asLong()).isPositive();
+            assertThat(validation.get("filesAccepted").asInt() + validation.get("filesQuarantined").asInt())
+                    .isEqualTo(26);
+            assertThat(lockItem(pipeline)).as("the ingest lock is released").isEmpty();
+        }
+    }
+
+    @Test
+    void aFailingStepFailsTheExecutionReleasesTheLockAlertsAndDeadLettersTheBatch() throws Exception {
+        try (TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode())) {
+            // applying the batch needs this table: the validate-apply task fails with a non-transient SQL error
+            pipeline.sql("ALTER TABLE pipeline.orders RENAME TO orders_gone");
+            // a few of the lab sample's files are enough to fail
+            Path input = Files.createDirectories(out.resolve("input"));
+            for (String file : List.of("products.csv", "orders_part1.csv", "order_items_part1.csv")) {
+                Files.copy(LAB_SAMPLE.resolve(file), input.resolve(file));
+            }
+
+            assertThat(pipeline.ingest(input, out.resolve("output"))).isEqualTo(1);
+
+            String batchId = onlyBatch();
+            assertThat(batchStatus(batchId)).isEqualTo("dead_lettered");
+            SfnClient sfn = pipeline.bean("sfnClient", SfnClient.class);
+            DescribeExecutionResponse execution = awaitEnd(sfn, executionArn(sfn, batchId));
+            assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(execution.error()).isEqualTo("BatchFailed");
+            assertThat(lockItem(pipeline)).as("the ingest lock is released").isEmpty();
+
+            SqsClient sqs = pipeline.bean("sqsClient", SqsClient.class);
+            JsonNode alert = awaitMessage(sqs, "ecom-pipeline-alerts", batchId);
+            assertThat(alert.get("error").asText()).isEqualTo("BatchFailed");
+            assertThat(alert.get("executionId").asText()).isEqualTo(execution.executionArn());
+            assertThat(alert.get("cause").asText()).contains("orders");
+            JsonNode deadLetter = awaitMessage(sqs, "ecom-pipeline-dead-letter", batchId);
+            assertThat(deadLetter.get("error").asText()).contains("BatchFailed");
+            // nothing lost: the files wait under collected/ for a re-drive
+            assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("collected/")).hasSize(3);
+        }
+    }
+
+    @Test
+    void shutdownStopsPolling() throws Exception {
+        TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode());
+        JsonNode before = stats();
+        long pollsBefore = before.get("polls").asLong();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (stats().get("openPolls").asInt() < 4 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(stats().get("openPolls").asInt()).as("one poll per activity").isEqualTo(4);
+        assertThat(stats().get("polls").asLong()).isGreaterThan(pollsBefore);
+
+        pipeline.close();
+
+        deadline = System.currentTimeMillis() + 5_000;
+        while (stats().get("openPolls").asInt() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        JsonNode stopped = stats();
+        assertThat(stopped.get("openPolls").asInt()).as("no poll left open").isZero();
+        Thread.sleep(1500);
+        assertThat(stats().get("polls").asLong()).as("no poll after shutdown").isEqualTo(stopped.get("polls").asLong());
+    }
+
+    // --- helpers
+
+    static JsonNode stats() throws Exception {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(endpointUrl + "/_stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    static String executionArn(SfnClient sfn, String batchId) {
+        String machine = sfn.listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals("ecom-pipeline-ingest-batch")).findFirst().orElseThrow().stateMachineArn();
+        return machine.replace(":stateMachine:", ":execution:") + ":" + batchId;
+    }
+
+    static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
+        while (d.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            d = sfn.describeExecution(b -> b.executionArn(executionArn));
+        }
+        return d;
+    }
+
+    static Map<String, AttributeValue> lockItem(TestPipeline pipeline) {
+        return pipeline.bean("dynamoDbClient", DynamoDbClient.class).getItem(b -> b.tableName("ProcessingLock")
+                .key(Map.of("lock_id", AttributeValue.builder().s("sfn-ingest-batch").build()))).item();
+    }
+
+    static JsonNode awaitMessage(SqsClient sqs, String queue, String batchId) throws Exception {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (Message m : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages()) {
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                JsonNode body = JSON.readTree(m.body());
+                if (batchId.equals(body.path("batchId").asText(body.path("batch_id").asText()))) {
+                    return body;
+                }
+            }
+        }
+        throw new AssertionError("no message about " + batchId + " on " + queue);
+    }
+
+    static String batchStatus(String batchId) throws Exception {
+        return query("SELECT status FROM pipeline.batches WHERE batch_id = '" + batchId + "'");
+    }
+
+    static String onlyBatch() throws Exception {
+        return query("SELECT string_agg(batch_id, ',') FROM pipeline.batches");
+    }
+
+    static String query(String sql) throws Exception {
+        LocalServices s = TestPipeline.services();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                Statement st = c.createStatement(); ResultSet r = st.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.ecompipeline.sfn;
+
+import static io.ecompipeline.support.StateMachineHarness.Outcome.failing;
+import static io.ecompipeline.support.StateMachineHarness.Outcome.hanging;
+import static io.ecompipeline.support.StateMachineHarness.Outcome.returning;
+import static io.ecompipeline.support.StateMachineHarness.Outcome.returningAfter;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ecompipeline.support.StateMachineHarness;
+import io.ecompipeline.support.StateMachineHarness.Outcome;
+import io.ecompipeline.support.StateMachineHarness.Run;
+import io.ecompipeline.support.StateMachineHarness.Script;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The paths of {@code asl/ingest-batch.asl.json}, interpreted by aws-local-stepfunctions with scripted DynamoDB, SQS
+ * and activity results: the lease is taken before any step and released on every path once held, retries follow
+ * the definition's backoff, and every failure ends with one alert and a failed execution.
+ */
+class IngestBatchStateMachineTest {
+
+    private static final Path ASL = StateMachineHarness.asl("ingest-batch");
+    private static final JsonNode DEFINITION = StateMachineHarness.definition("ingest-batch");
+    private static final String UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem";
+    private static final String DELETE_ITEM = "arn:aws:states:::dynamodb:deleteItem";
+    private static final String SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage";
+    private static final String LOCK_BUSY = "DynamoDB.ConditionalCheckFailedException";
+
+    private static StateMachineHarness sfn;
+
+    @BeforeAll
+    static void startHarness() throws IOException {
+        sfn = StateMachineHarness.start();
+    }
+
+    @AfterAll
+    static void stopHarness() throws IOException {
+        sfn.close();
+    }
+
+    private static Map<String, Object> input(String batchId) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("batchId", batchId);
+        input.put("files", List.of("collected/a1/orders_2026-11-29.csv", "collected/a1/order_items_2026-11-29.csv"));
+        return input;
+    }
+
+    private static Outcome validated(String batchId, int acceptedRows) {
+        return returning(Map.of("batchId", batchId, "acceptedRows", acceptedRows, "rejectedRows", 1,
+                "filesQuarantined", 0, "filesAccepted", 2));
+    }
+
+    /** Every activity answers; the lease is free. */
+    private static Script happy(String batchId) {
+        return new Script(input(batchId)).executionName(batchId)
+                .task("ValidateApply", validated(batchId, 7))
+                .task("ComputeKpis", returning(Map.of("dates", 2)))
+                .task("FinishBatch", returning(Map.of("archived", 2)));
+    }
+
+    private static JsonNode retrier(String state, String error) {
+        for (JsonNode r : DEFINITION.path("States").path(state).path("Retry")) {
+            for (JsonNode e : r.path("ErrorEquals")) {
+                if (e.asText().equals(error)) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError(state + " has no retrier for " + error);
+    }
+
+    /** The waits before each call when every retry of the retrier is used: 0, then interval x rate^n. */
+    private static List<Double> backoffsWhenExhausted(JsonNode retrier) {
+        List<Double> waits = new ArrayList<>(List.of(0.0));
+        double wait = retrier.path("IntervalSeconds").asDouble(1);
+        for (int i = 0; i < retrier.path("MaxAttempts").asInt(3); i++) {
+            waits.add(Math.min(wait, retrier.path("MaxDelaySeconds").asDouble(Double.MAX_VALUE)));
+            wait *= retrier.path("BackoffRate").asDouble(2);
+        }
+        return waits;
+    }
+
+    private static String me(JsonNode dynamoCall) {
+        return dynamoCall.path("input").path("ExpressionAttributeValues").path(":me").path("S").asText();
+    }
+
+    /** The only alert of the run, checked for its shape; returns its body. */
+    private static JsonNode singleAlert(Run run, String batchId) {
+        List<JsonNode> alerts = run.callsTo(SEND_MESSAGE);
+        assertThat(alerts).as(run.toString()).hasSize(1);
+        assertThat(alerts.get(0).path("input").path("QueueUrl").asText()).endsWith("/ecom-pipeline-alerts");
+        JsonNode body = alerts.get(0).path("input").path("MessageBody");
+        assertThat(body.path("batchId").asText()).isEqualTo(batchId);
+        assertThat(body.path("executionId").asText()).endsWith(":" + batchId);
+        return body;
+    }
+
+    @Test
+    void happyPathTakesTheLeaseRunsEveryStepAndReleasesIt() throws IOException {
+        Run run = sfn.run(ASL, happy("b-happy"));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.calls().stream().map(c -> c.path("state").asText()))
+                .containsExactly("AcquireLock", "ValidateApply", "ComputeKpis", "FinishBatch", "ReleaseLock");
+        JsonNode acquire = run.calls("AcquireLock").get(0).path("input");
+        assertThat(acquire.path("TableName").asText()).isEqualTo("ProcessingLock");
+        assertThat(acquire.path("Key").path("lock_id").path("S").asText()).isEqualTo("sfn-ingest-batch");
+        assertThat(acquire.path("ConditionExpression").asText())
+                .isEqualTo("attribute_not_exists(lock_id) OR #owner = :me OR acquired_at < :expiredBefore");
+        assertThat(acquire.path("ExpressionAttributeNames").path("#owner").asText()).isEqualTo("owner");
+        assertThat(me(run.calls("AcquireLock").get(0))).endsWith(":execution:ecom-pipeline-ingest-batch:b-happy");
+
+        JsonNode release = run.calls("ReleaseLock").get(0);
+        assertThat(release.path("resource").asText()).isEqualTo(DELETE_ITEM);
+        assertThat(release.path("input").path("ConditionExpression").asText()).isEqualTo("#owner = :me");
+        assertThat(me(release)).isEqualTo(me(run.calls("AcquireLock").get(0)));
+
+        JsonNode validate = run.calls("ValidateApply").get(0);
+        assertThat(validate.path("resource").asText())
+                .isEqualTo("arn:aws:states:eu-west-1:123456789012:activity:ecom-pipeline-validate-apply");
+        assertThat(validate.path("input").path("batchId").asText()).isEqualTo("b-happy");
+        assertThat(validate.path("input").path("files")).hasSize(2);
+        assertThat(run.calls("ComputeKpis").get(0).path("input").path("batchId").asText()).isEqualTo("b-happy");
+        assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
+        assertThat(run.output().path("validation").path("acceptedRows").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void lockExpiryGivenByTheStarterReachesTheCondition() throws IOException {
+        Map<String, Object> input = input("b-expiry");
+        input.put("lockExpiredBefore", "2026-11-30T05:00:00Z");
+        Script script = happy("b-expiry");
+        Run withExpiry = sfn.run(ASL, new Script(input).executionName("b-expiry")
+                .task("ValidateApply", validated("b-expiry", 1))
+                .task("ComputeKpis", returning(Map.of()))
+                .task("FinishBatch", returning(Map.of())));
+        Run without = sfn.run(ASL, script);
+
+        assertThat(withExpiry.calls("AcquireLock").get(0).path("input").path("ExpressionAttributeValues")
+                .path(":expiredBefore").path("S").asText()).isEqualTo("2026-11-30T05:00:00Z");
+        // without it, a held lease is never taken over: no ISO time sorts before the default
+        String never = without.calls("AcquireLock").get(0).path("input").path("ExpressionAttributeValues")
+                .path(":expiredBefore").path("S").asText();
+        assertThat(never.compareTo("2000-01-01T00:00:00Z")).isNegative();
+    }
+
+    @Test
+    void busyLeaseIsRetriedWithBackoffUntilItIsFree() throws IOException {
+        Run run = sfn.run(ASL, happy("b-busy")
+                .task("AcquireLock", failing(LOCK_BUSY, "held"), failing(LOCK_BUSY, "held"), returning(Map.of())));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.backoffs("AcquireLock")).containsExactlyElementsOf(
+                backoffsWhenExhausted(retrier("AcquireLock", LOCK_BUSY)).subList(0, 3));
+        assertThat(run.calls("ValidateApply")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).hasSize(1);
+    }
+
+    /**
+     * Decision: a lease we never got is not deleted (the conditional delete could only fail or, worse, succeed
+     * against a holder with our id); the run alerts and fails, and the starter starts the batch again later.
+     */
+    @Test
+    void leaseBusyUntilRetriesRunOutAlertsAndFailsWithoutTouchingTheLease() throws IOException {
+        Run run = sfn.run(ASL, happy("b-starved").timeScale(0.0001)
+                .task("AcquireLock", failing(LOCK_BUSY, "held by another batch")));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo(LOCK_BUSY);
+        assertThat(run.backoffs("AcquireLock"))
+                .containsExactlyElementsOf(backoffsWhenExhausted(retrier("AcquireLock", LOCK_BUSY)));
+        assertThat(run.backoffs("AcquireLock").stream().mapToDouble(Double::doubleValue).sum())
+                .as("a busy lease is waited for about as long as a batch takes, not failed fast").isGreaterThan(600);
+        assertThat(run.callsTo(DELETE_ITEM)).as("the lease was never ours").isEmpty();
+        assertThat(run.calls("ValidateApply")).isEmpty();
+        JsonNode alert = singleAlert(run, "b-starved");
+        assertThat(alert.path("error").asText()).isEqualTo(LOCK_BUSY);
+        assertThat(alert.path("cause").asText()).isEqualTo("held by another batch");
+    }
+
+    @Test
+    void transientStepFailureIsRetriedAndTheBatchCompletes() throws IOException {
+        Run run = sfn.run(ASL, happy("b-flaky")
+                .task("ComputeKpis", failing("Transient", "DynamoDB throttled"), returning(Map.of("dates", 1))));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.backoffs("ComputeKpis")).containsExactly(0.0,
+                retrier("ComputeKpis", "Transient").path("IntervalSeconds").asDouble());
+        assertThat(run.calls("FinishBatch")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).hasSize(1);
+        assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ValidateApply", "ComputeKpis", "FinishBatch"})
+    void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails(String step) throws IOException {
+        Run run = sfn.run(ASL, happy("b-down").task(step, failing("Transient", "PostgreSQL unreachable")));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("Transient");
+        // the worker contract (IntervalSeconds 2, BackoffRate 2, MaxAttempts 3)
+        assertThat(run.backoffs(step)).containsExactly(0.0, 2.0, 4.0, 8.0);
+        assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).isEmpty();
+        assertThat(singleAlert(run, "b-down").path("cause").asText()).isEqualTo("PostgreSQL unreachable");
+    }
+
+    @Test
+    void fatalStepFailureIsNotRetriedReleasesTheLeaseAlertsAndFails() throws IOException {
+        Run run = sfn.run(ASL, happy("b-fatal").task("ComputeKpis", failing("BatchFailed", "KPI item too large")));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("BatchFailed");
+        assertThat(run.cause()).isEqualTo("KPI item too large");
+        assertThat(run.calls("ComputeKpis")).hasSize(1);
+        assertThat(run.calls("FinishBatch")).isEmpty();
+        List<JsonNode> releases = run.callsTo(DELETE_ITEM);
+        assertThat(releases).hasSize(1);
+        assertThat(me(releases.get(0))).isEqualTo(me(run.calls("AcquireLock").get(0)));
+        assertThat(run.states()).endsWith("ReleaseLockAfterFailure", "NotifyFailure", "BatchFailed");
+        JsonNode alert = singleAlert(run, "b-fatal");
+        assertThat(alert.path("error").asText()).isEqualTo("BatchFailed");
+        assertThat(alert.path("cause").asText()).isEqualTo("KPI item too large");
+    }
+
+    /** HeartbeatSeconds is enforced by the harness (the library ignores it): a silent worker ends the task. */
+    @Test
+    void silentWorkerTimesOutOnHeartbeatAndTheRunFailsWithTheLeaseReleased() throws IOException {
+        Run run = sfn.run(ASL, happy("b-silent").task("FinishBatch", hanging()));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("States.HeartbeatTimeout");
+        assertThat(run.calls("FinishBatch")).as("a heartbeat timeout is not retried").hasSize(1);
+        assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(singleAlert(run, "b-silent").path("error").asText()).isEqualTo("States.HeartbeatTimeout");
+    }
+
+    @Test
+    void stepRunningPastItsTimeoutFailsTheRunWithTheLeaseReleased() throws IOException {
+        int timeout = DEFINITION.path("States").path("ValidateApply").path("TimeoutSeconds").asInt();
+        Run run = sfn.run(ASL, happy("b-slow").timeScale(0.0001)
+                .task("ValidateApply", returningAfter(timeout + 60, Map.of("acceptedRows", 1))));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("States.Timeout");
+        assertThat(run.calls("ValidateApply")).as("a timed-out step is not retried").hasSize(1);
+        assertThat(run.calls("ComputeKpis")).isEmpty();
+        assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
+        assertThat(singleAlert(run, "b-slow").path("error").asText()).isEqualTo("States.Timeout");
+    }
+
+    @Test
+    void everyActivityDeclaresItsTimeouts() {
+        List<String> activities = new ArrayList<>();
+        DEFINITION.path("States").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Resource").asText().contains(":activity:")
+                    || e.getValue().path("Resource").asText().startsWith("${ActivityArnPrefix}")) {
+                activities.add(e.getKey());
+                assertThat(e.getValue().path("HeartbeatSeconds").asInt()).as(e.getKey()).isPositive()
+                        .isLessThan(e.getValue().path("TimeoutSeconds").asInt());
+            }
+        });
+        assertThat(activities).containsExactlyInAnyOrder("ValidateApply", "ComputeKpis", "FinishBatch");
+    }
+
+    @Test
+    void batchWithNoAcceptedRowSkipsKpisButIsFinished() throws IOException {
+        Run run = sfn.run(ASL, happy("b-empty").task("ValidateApply", validated("b-empty", 0)));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.calls("ComputeKpis")).isEmpty();
+        assertThat(run.calls("FinishBatch")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).hasSize(1);
+    }
+
+    /** The batch is done; a lease lost to a takeover (or not deletable) is reported, not turned into a failure. */
+    @Test
+    void leaseThatIsNoLongerOursAtTheEndIsAlertedButTheBatchSucceeds() throws IOException {
+        Run run = sfn.run(ASL, happy("b-lost").task("ReleaseLock", failing(LOCK_BUSY, "owner changed")));
+
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(run.calls("ReleaseLock")).as("a failed condition is not retried").hasSize(1);
+        assertThat(singleAlert(run, "b-lost").path("error").asText()).isEqualTo(LOCK_BUSY);
+    }
+
+    @Test
+    void failedReleaseAfterAFailureStillAlertsWithTheStepError() throws IOException {
+        Run run = sfn.run(ASL, happy("b-twice")
+                .task("ValidateApply", failing("BatchFailed", "manifest unreadable"))
+                .task("ReleaseLockAfterFailure", failing("DynamoDB.AmazonDynamoDBException", "unreachable")));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo("BatchFailed");
+        assertThat(run.calls("ReleaseLockAfterFailure")).as("retried: the lease should not wait for its expiry")
+                .hasSize(1 + retrier("ReleaseLockAfterFailure", "States.TaskFailed").path("MaxAttempts").asInt());
+        assertThat(singleAlert(run, "b-twice").path("cause").asText()).isEqualTo("manifest unreadable");
+    }
+}
