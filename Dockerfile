@@ -10,6 +10,8 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY src ./src
+# the state machines, packaged into the jar for provisioning (pom.xml resources)
+COPY asl ./asl
 # maven.test.skip also skips compiling the tests; skipTests also turns off the browser tests' npm install
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -Dmaven.test.skip=true package
