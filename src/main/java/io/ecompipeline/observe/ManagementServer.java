@@ -55,6 +55,10 @@ public final class ManagementServer {
         }
         camel.put("camel.management.enabled", "true");
         camel.put("camel.management.host", host);
+        if ("0".equals(port)) {
+            // chosen here rather than by the server: two servers asked for port 0 would be merged into one
+            port = Integer.toString(freePort(host));
+        }
         camel.put("camel.management.port", port);
         if (credentials) {
             // on the dashboard's port the management routes would join the dashboard's server, without this login
@@ -77,6 +81,14 @@ public final class ManagementServer {
             return null;
         }
         return "http://" + server.getHost() + ":" + server.getPort() + "/observe";
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on " + host, e);
+        }
     }
 
     static boolean isLoopback(String host) {

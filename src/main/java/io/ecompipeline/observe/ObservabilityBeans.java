@@ -1,5 +1,6 @@
 package io.ecompipeline.observe;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -14,8 +15,13 @@ public class ObservabilityBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        // camel-micrometer-prometheus has usually bound its registry by now (camel.metrics.enabled): count into it
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
         context.getRegistry().bind("pipelineMetrics", new PipelineMetrics(registry));
         context.getRegistry().bind("servicesReadinessCheck", new ServicesReadinessCheck());
     }
