@@ -63,7 +63,8 @@ class ObservabilityTest {
             assertThat(base).matches("http://127\\.0\\.0\\.1:[1-9]\\d*/observe");
 
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
-            assertThat(get(base + "/health/ready").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(base + "/health/ready?exposureLevel=full");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
 
             assertThat(pipeline.ingest(in, work.resolve("out"))).isZero();
             String batchId = pipeline.objects().keySet().stream().filter(k -> k.startsWith("reports/")).findFirst()
