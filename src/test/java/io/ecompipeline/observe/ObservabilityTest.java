@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.generate.GeneratorService;
+import io.ecompipeline.generate.ShopGenerator;
 import io.ecompipeline.infra.StartupException;
 import io.ecompipeline.support.FaultProxy;
 import io.ecompipeline.support.TestPipeline;
@@ -31,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The management server of a pipeline that processed a file set: liveness and readiness answer 200; readiness turns
  * 503 (and liveness stays 200) while PostgreSQL, then DynamoDB, is cut off by a proxy, and 200 again after; the
  * Prometheus metrics hold the rows, rejections by reason, batches and KPI items the batch's report and DynamoDB
- * show; Jolokia asks for the configured login; and the app refuses to serve Jolokia off loopback without one.
+ * show, and the rows a generator run committed; Jolokia asks for the configured login; and the app refuses to serve Jolokia off loopback without one.
  */
 class ObservabilityTest {
 
@@ -58,7 +60,8 @@ class ObservabilityTest {
                         "pipeline.management.enabled", "true", "pipeline.management.port", "0",
                         "pipeline.management.user", "operator", "pipeline.management.password", "s3cret pass",
                         "pipeline.jdbc.url", jdbcUrlThrough(postgres),
-                        "pipeline.dynamodb.endpoint", dynamoDb.uri().toString()))) {
+                        "pipeline.dynamodb.endpoint", dynamoDb.uri().toString(),
+                        "pipeline.generator.schedule-enabled", "false"))) {
             String base = ManagementServer.url(pipeline.app().context());
             assertThat(base).matches("http://127\\.0\\.0\\.1:[1-9]\\d*/observe");
 
@@ -128,6 +131,17 @@ class ObservabilityTest {
             HttpResponse<String> read = get(route, "operator", "s3cret pass");
             assertThat(read.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(read.body()).get("value").asLong()).isEqualTo(1);
+
+            // the generator's committed rows, per table
+            GeneratorService generator = pipeline.bean("shopGenerator", GeneratorService.class);
+            ShopGenerator.RunResult run = generator.run(generator.with(Map.of("mode", "initial", "days", "2",
+                    "scale", "0.05", "export", "false")), true);
+            Map<String, Double> after = prometheus(get(base + "/metrics").body());
+            for (String table : java.util.List.of("customers", "orders", "order_items")) {
+                assertThat(run.records().get(table)).isPositive();
+                assertThat(after.get("pipeline_generator_rows_total{table=\"" + table + "\"}"))
+                        .isEqualTo(run.records().get(table).doubleValue());
+            }
         }
     }
 
