@@ -27,6 +27,7 @@ public final class Cli {
                        [--scale X] [--seed S]     N: history days, or at most N days; X: volume factor; S: seed)
                        [--through DATE] [--export-history]
                        [--export true|false] [--days-per-commit N]
+              hawtio                            (bin/ecom-pipeline) the Hawtio console for a running `run`, in its own JVM
               help                              this text
 
             Configuration: src/main/resources/application.properties; override any key with -Dkey=value or an

@@ -15,6 +15,7 @@ public final class PipelineApp implements AutoCloseable {
 
     private final Main main = new Main();
     private final boolean serverChosen;
+    private final Map<String, String> overrides;
 
     /** {@code overrides} win over application.properties, system properties and environment variables. */
     public PipelineApp(Map<String, String> overrides) {
@@ -29,6 +30,18 @@ public final class PipelineApp implements AutoCloseable {
         }
         overrides.forEach(main::addOverrideProperty);
         serverChosen = overrides.containsKey("camel.server.enabled");
+        this.overrides = overrides;
+    }
+
+    /**
+     * The management server (health, metrics, Jolokia) serves {@code run}; the one-shot commands and tests bind no
+     * port for it unless the overrides set {@code pipeline.management.enabled}.
+     */
+    private void configureManagement(boolean service) {
+        var setting = io.ecompipeline.observe.ManagementServer.settings(overrides);
+        boolean enabled = (service || overrides.containsKey("pipeline.management.enabled"))
+                && Boolean.parseBoolean(setting.apply("pipeline.management.enabled"));
+        io.ecompipeline.observe.ManagementServer.overrides(setting, enabled).forEach(main::addOverrideProperty);
     }
 
     private static String setting(String key) {
@@ -44,11 +57,13 @@ public final class PipelineApp implements AutoCloseable {
         if (!serverChosen) {
             main.addOverrideProperty("camel.server.enabled", "false");
         }
+        configureManagement(false);
         main.start();
         return main.getCamelContext();
     }
 
     public int runForever() throws Exception {
+        configureManagement(true);
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
             public void afterStart(org.apache.camel.main.BaseMainSupport started) {
@@ -61,6 +76,11 @@ public final class PipelineApp implements AutoCloseable {
                 String dashboard = dashboardUrl(c);
                 if (dashboard != null) {
                     org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info("KPI dashboard: {}", dashboard);
+                }
+                String management = io.ecompipeline.observe.ManagementServer.url(c);
+                if (management != null) {
+                    org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info(
+                            "Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
                 }
             }
         });

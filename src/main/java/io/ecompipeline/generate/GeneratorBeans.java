@@ -33,6 +33,7 @@ public class GeneratorBeans implements CamelConfiguration {
         boolean feedsPipeline = exportPrefix == null || exportPrefix.isBlank() || exportPrefix.equals(incoming);
         context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
                 feedsPipeline ? incoming : exportPrefix, settings.getMillis("pipeline.generator.progress-every"),
-                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0));
+                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0,
+                io.ecompipeline.observe.ObservabilityBeans.metrics(context)));
     }
 }

@@ -1,5 +1,6 @@
 package io.ecompipeline.generate;
 
+import io.ecompipeline.observe.PipelineMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,8 +33,11 @@ public class GeneratorService {
     private final long exportWaitMillis;
     private final AtomicBoolean running = new AtomicBoolean();
 
+    private final PipelineMetrics metrics;
+
     public GeneratorService(DataSource dataSource, S3Objects s3, GeneratorConfig defaults, String incoming,
-            long progressEveryMillis, long exportWaitMillis) {
+            long progressEveryMillis, long exportWaitMillis, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.defaults = defaults;
@@ -73,7 +77,7 @@ public class GeneratorService {
                                 config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
                                 config.maxDays(), config.daysPerCommit());
                 return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis,
-                        exportWaitMillis).run();
+                        exportWaitMillis, metrics).run();
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }

@@ -1,5 +1,6 @@
 package io.ecompipeline.generate;
 
+import io.ecompipeline.observe.PipelineMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,12 +58,14 @@ public final class ShopGenerator {
     private final long progressEveryMillis;
     private final long exportWaitMillis;
     private List<String> lastExport = List.of();
+    private final PipelineMetrics metrics;
 
     private ShopState state;
     private ExecutorService parquetWriter;
 
     public ShopGenerator(DataSource dataSource, S3Objects s3, GeneratorConfig config, String incomingPrefix,
-            long progressEveryMillis, long exportWaitMillis) {
+            long progressEveryMillis, long exportWaitMillis, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.config = config;
@@ -145,6 +148,11 @@ public final class ShopGenerator {
                     }
                     Map<String, Long> chunk = generateDays(d, end, export);
                     chunk.forEach((k, v) -> records.merge(k, v, Long::sum));
+                    chunk.forEach((table, rows) -> {
+                        if (!"export_files".equals(table)) { // a count of files, not of rows
+                            metrics.generatorRows(table, rows);
+                        }
+                    });
                     if (first == null) {
                         first = d;
                     }

@@ -25,6 +25,8 @@ import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.CategoryKpiAggregation;
 import io.ecompipeline.kpi.KpiTableWriter;
+import io.ecompipeline.observe.ObservabilityBeans;
+import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.kpi.OrderKpiAggregation;
 import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
@@ -155,12 +157,13 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("stateApplier", new StateApplier(dataSource));
         registry.bind("orderKpiAggregation", new OrderKpiAggregation());
         registry.bind("categoryKpiAggregation", new CategoryKpiAggregation());
+        PipelineMetrics metrics = ObservabilityBeans.metrics(context);
         registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb, dataSource, orderTable, categoryTable,
-                settings.getInt("pipeline.dynamodb.max-write-attempts")));
+                settings.getInt("pipeline.dynamodb.max-write-attempts"), metrics));
         registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming,
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
-                settings.get("pipeline.prefix.reports")));
-        registry.bind("batchEvents", new BatchEvents());
+                settings.get("pipeline.prefix.reports"), metrics));
+        registry.bind("batchEvents", new BatchEvents(metrics));
 
         // the orchestrator: pendingBatches runs closed batches here, or starts their Step Functions executions
         registry.bind("processingLock", processingLock);
@@ -170,7 +173,7 @@ public class PipelineBeans implements CamelConfiguration {
         } else if ("local".equals(orchestrator)) {
             registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock,
                     batches, settings.getDuration("pipeline.batch.retry-interval"),
-                    settings.getInt("pipeline.batch.max-attempts")));
+                    settings.getInt("pipeline.batch.max-attempts"), metrics));
         } else {
             throw new StartupException("pipeline.orchestrator must be local or stepfunctions, not " + orchestrator, null);
         }

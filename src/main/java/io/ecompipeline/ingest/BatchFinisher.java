@@ -11,6 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Header;
@@ -33,9 +34,11 @@ public class BatchFinisher {
     private final String archivePrefix;
     private final String quarantinePrefix;
     private final String reportsPrefix;
+    private final PipelineMetrics metrics;
 
     public BatchFinisher(S3Objects s3, BatchStore batches, String incomingPrefix, String archivePrefix,
-            String quarantinePrefix, String reportsPrefix) {
+            String quarantinePrefix, String reportsPrefix, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.s3 = s3;
         this.batches = batches;
         this.incomingPrefix = incomingPrefix;
@@ -61,9 +64,11 @@ public class BatchFinisher {
             }
             archived += quarantined ? 0 : 1;
         }
-        Map<String, Object> report = report(batchId, batches.files(batchId), batches.touchedDates(batchId));
+        List<BatchFile> ended = batches.files(batchId);
+        Map<String, Object> report = report(batchId, ended, batches.touchedDates(batchId));
         s3.put(reportsPrefix + batchId + ".json", JSON.writeValueAsBytes(report), "application/json");
         batches.markStatus(batchId, BatchStore.FINISHED);
+        metrics.batchFinished(ended);
         LOG.info("Finished: {} files archived, {} quarantined, report {}{}.json", archived,
                 files.size() - archived, reportsPrefix, batchId);
         return report;

@@ -1,5 +1,6 @@
 package io.ecompipeline.kpi;
 
+import io.ecompipeline.observe.PipelineMetrics;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -36,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public class KpiTableWriter {
 
+    private final PipelineMetrics metrics;
+
     private static final Logger LOG = LoggerFactory.getLogger(KpiTableWriter.class);
     private static final int BATCH_LIMIT = 25;
 
@@ -46,7 +49,8 @@ public class KpiTableWriter {
     private final int maxAttempts;
 
     public KpiTableWriter(DynamoDbClient dynamoDb, DataSource dataSource, String orderTable, String categoryTable,
-            int maxAttempts) {
+            int maxAttempts, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.dynamoDb = dynamoDb;
         this.dataSource = dataSource;
         this.orderTable = orderTable;
@@ -164,6 +168,7 @@ public class KpiTableWriter {
                 pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
             }
         }
+        metrics.kpiItemsWritten(table, writes.size());
         LOG.info("Wrote {} items to {}", writes.size(), table);
     }
 

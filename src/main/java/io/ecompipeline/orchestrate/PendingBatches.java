@@ -2,6 +2,7 @@ package io.ecompipeline.orchestrate;
 
 import java.time.Duration;
 
+import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -26,9 +27,11 @@ public class PendingBatches {
     private final BatchStore batches;
     private final Duration retryInterval;
     private final int maxAttempts;
+    private final PipelineMetrics metrics;
 
     public PendingBatches(ProducerTemplate producer, ProcessingLock lock, BatchStore batches, Duration retryInterval,
-            int maxAttempts) {
+            int maxAttempts, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.producer = producer;
         this.lock = lock;
         this.batches = batches;
@@ -60,12 +63,14 @@ public class PendingBatches {
                 try {
                     producer.requestBodyAndHeader("direct:process-batch", null, "batchId", batchId);
                 } catch (CamelExecutionException e) {
+                    metrics.batchDuration(Duration.ofNanos(System.nanoTime() - started), PipelineMetrics.FAILED);
                     if (attempt >= maxAttempts) {
                         deadLetter(batchId);
                         continue;
                     }
                     return; // the failed batch keeps its place; retried after retry-interval
                 }
+                metrics.batchDuration(Duration.ofNanos(System.nanoTime() - started), PipelineMetrics.FINISHED);
                 logDone(batchId, System.nanoTime() - started);
             }
         } finally {

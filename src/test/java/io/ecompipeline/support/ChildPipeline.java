@@ -75,6 +75,8 @@ public final class ChildPipeline implements AutoCloseable {
         all.put("pipeline.provision-resources", "true");
         // `run` serves the dashboard: on a free port, as children run side by side
         all.put("pipeline.dashboard.port", "0");
+        // and its management server (health, metrics, Jolokia) on another free port
+        all.put("pipeline.management.port", "0");
         all.putAll(settings);
         all.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.ecompipeline.Application");

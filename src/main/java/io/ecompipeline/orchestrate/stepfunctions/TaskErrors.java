@@ -9,7 +9,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The error name an activity task fails with (NAMES.md): {@code Transient} when running the step again later may
+ * The error name an activity task fails with: {@code Transient} when running the step again later may
  * succeed (the state machine retries it), {@code BatchFailed} otherwise.
  */
 public final class TaskErrors {

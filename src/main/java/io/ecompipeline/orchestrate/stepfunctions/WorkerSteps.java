@@ -16,7 +16,7 @@ import org.apache.camel.ProducerTemplate;
 /**
  * What each activity does: the same batch step routes the local orchestrator runs (each skips work a batch has
  * already done, so a retried task is safe), called with the batch id of the task input, and the task output the
- * state machine reads (NAMES.md).
+ * state machine reads.
  */
 public class WorkerSteps {
 
