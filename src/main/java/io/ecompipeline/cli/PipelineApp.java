@@ -9,7 +9,7 @@ import org.apache.camel.main.Main;
 /**
  * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
  * {@code PIPELINE_ROUTES_DIR}) set, the YAML routes are loaded from that folder instead of the bundled ones and
- * reloaded live when a file there changes; the Java routes stay.
+ * reloaded live when a file there changes ({@link io.ecompipeline.routes.RoutesFolderReloader}); the Java routes stay.
  */
 public final class PipelineApp implements AutoCloseable {
 
@@ -22,10 +22,6 @@ public final class PipelineApp implements AutoCloseable {
         if (routesDir != null && !routesDir.isBlank()) {
             Path dir = Path.of(routesDir).toAbsolutePath();
             main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
-            main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
-            main.addOverrideProperty("camel.main.routes-reload-directory", dir.toString());
-            main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
-            main.addOverrideProperty("camel.main.routes-reload-remove-all-routes", "false");
         }
         overrides.forEach(main::addOverrideProperty);
         serverChosen = overrides.containsKey("camel.server.enabled");

@@ -27,6 +27,7 @@ import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.orchestrate.ProcessingLock;
+import io.ecompipeline.routes.RoutesFolderReloader;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchValidator;
@@ -54,6 +55,13 @@ public class PipelineBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        String routesDir = settings.optional("pipeline.routes.dir");
+        if (routesDir != null) {
+            RoutesFolderReloader reloader = new RoutesFolderReloader(java.nio.file.Path.of(routesDir),
+                    settings.getDuration("pipeline.routes.poll-interval"));
+            reloader.snapshot(); // before Camel Main loads the folder's routes
+            context.addService(reloader);
+        }
         AwsClients aws = new AwsClients(settings);
 
         String s3Endpoint = settings.optional("pipeline.s3.endpoint");
