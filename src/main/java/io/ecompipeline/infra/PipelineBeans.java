@@ -171,6 +171,9 @@ public class PipelineBeans implements CamelConfiguration {
         HikariConfig config = new HikariConfig();
         config.setPoolName("pipeline");
         config.setJdbcUrl(settings.get("pipeline.jdbc.url"));
+        // named, not looked up in DriverManager: under `camel run` the driver sits in a child class loader that
+        // DriverManager does not search
+        config.setDriverClassName("org.postgresql.Driver");
         config.setUsername(settings.optional("pipeline.jdbc.user"));
         config.setPassword(settings.optional("pipeline.jdbc.password"));
         config.setMaximumPoolSize(settings.getInt("pipeline.jdbc.pool-size"));
