@@ -21,6 +21,9 @@ public final class PipelineApp implements AutoCloseable {
         String routesDir = overrides.getOrDefault("pipeline.routes.dir", setting("pipeline.routes.dir"));
         if (routesDir != null && !routesDir.isBlank()) {
             Path dir = Path.of(routesDir).toAbsolutePath();
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new io.ecompipeline.infra.StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
+            }
             main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
         }
         overrides.forEach(main::addOverrideProperty);

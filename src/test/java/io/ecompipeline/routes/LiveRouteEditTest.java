@@ -1,6 +1,7 @@
 package io.ecompipeline.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,13 @@ class LiveRouteEditTest {
             TestPipeline.await("the edited route's log line", Duration.ofSeconds(20),
                     () -> operatorLines(log).contains("route version v1 saw incoming/orders_2.csv"));
         }
+    }
+
+    @Test
+    void aMissingRoutesFolderStopsTheStartNamingIt() {
+        Path missing = folder.resolve("not-there");
+        assertThatThrownBy(() -> TestPipeline.fresh(Map.of("pipeline.routes.dir", missing.toString())).close())
+                .hasStackTraceContaining("pipeline.routes.dir " + missing + " is not a folder");
     }
 
     private TestPipeline start() throws Exception {
