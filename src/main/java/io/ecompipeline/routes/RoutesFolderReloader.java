@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Route;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * also covers plain edits, so it is the only reload mechanism: two would load every edit twice.
  * <p>
  * Only the routes the changed file defines are replaced; the Java DSL routes and the other files' routes stay. A
- * file that does not load (bad YAML, unknown step) is logged as an error and its routes keep running as they were;
- * they are replaced when a later version of the file loads.
+ * file that does not load (bad YAML, unknown step) is logged as an error and its routes keep running as they were
+ * (when its routes parsed but failed to start, the version that was running is loaded again); they are replaced
+ * when a later version of the file loads.
  */
 public final class RoutesFolderReloader extends ServiceSupport implements CamelContextAware {
 
@@ -45,6 +47,8 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
     private final Duration interval;
     /** file name to the SHA-256 of the content last loaded, or last found broken (so an error is logged once) */
     private final Map<String, String> seen = new HashMap<>();
+    /** file name to the content its running routes were loaded from */
+    private final Map<String, byte[]> loaded = new HashMap<>();
     private CamelContext context;
     private ScheduledExecutorService poller;
 
@@ -69,9 +73,11 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
      */
     public void snapshot() {
         seen.clear();
+        loaded.clear();
         contents().forEach((name, content) -> {
             if (content != null) {
                 seen.put(name, sha256(content));
+                loaded.put(name, content);
             }
         });
     }
@@ -119,16 +125,60 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
     }
 
     private void reload(String name, byte[] content) {
+        Path file = folder.resolve(name);
+        Map<String, Route> before = routes();
         try {
             // the content just read, not the path: the file may change again while Camel parses it
-            Set<String> ids = PluginHelper.getRoutesLoader(context)
-                    .updateRoutes(ResourceHelper.fromBytes("file:" + folder.resolve(name), content));
-            LOG.info("Reloaded routes file {}: routes {}", folder.resolve(name), new TreeSet<>(ids));
+            Set<String> ids = load(file, content);
+            loaded.put(name, content);
+            LOG.info("Reloaded routes file {}: routes {}", file, new TreeSet<>(ids));
         } catch (Exception e) {
             LOG.error("Routes file {} could not be loaded; the routes it defined before keep running unchanged: {}",
-                    folder.resolve(name), rootMessage(e));
+                    file, rootMessage(e));
             LOG.debug("Routes file {} failed to load", name, e);
+            restore(name, file, before);
         }
+    }
+
+    /**
+     * A file that parsed but whose routes failed to start (an endpoint another route consumes, a bad option) has
+     * already replaced some of its routes: put back the version that was running, and drop routes it added.
+     */
+    private void restore(String name, Path file, Map<String, Route> before) {
+        Map<String, Route> after = routes();
+        Set<String> added = new TreeSet<>(after.keySet());
+        added.removeAll(before.keySet());
+        boolean replacedSome = !added.isEmpty()
+                || before.entrySet().stream().anyMatch(e -> after.get(e.getKey()) != e.getValue());
+        if (!replacedSome) {
+            return; // nothing was touched (a parse error)
+        }
+        try {
+            for (String id : added) {
+                context.getRouteController().stopRoute(id);
+                context.removeRoute(id);
+            }
+            byte[] previous = loaded.get(name);
+            if (previous != null) {
+                Set<String> ids = load(file, previous);
+                LOG.warn("Routes file {}: put back the routes {} as they were before the failed reload", file,
+                        new TreeSet<>(ids));
+            }
+        } catch (Exception e) {
+            LOG.error("Routes file {}: could not put back the previous routes after the failed reload: {}", file,
+                    rootMessage(e));
+        }
+    }
+
+    private Set<String> load(Path file, byte[] content) throws Exception {
+        return PluginHelper.getRoutesLoader(context).updateRoutes(ResourceHelper.fromBytes("file:" + file, content));
+    }
+
+    /** The running routes by id (the instances: a replaced route is another instance). */
+    private Map<String, Route> routes() {
+        Map<String, Route> routes = new HashMap<>();
+        context.getRoutes().forEach(route -> routes.put(route.getRouteId(), route));
+        return routes;
     }
 
     /** Every {@code *.yaml} file of the folder, by name, read through symlinks; null for one that cannot be read. */

@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code bin/camel-run} (README "camel run"): the Camel CLI runs the project's YAML routes with its beans and
- * properties; the lab sample dropped into incoming/ ends up archived and its KPIs in DynamoDB.
+ * properties; the lab sample dropped into incoming/ ends up archived and its KPIs in DynamoDB; a route file edited
+ * meanwhile is reloaded.
  */
 class CamelRunTest {
 
@@ -41,6 +42,12 @@ class CamelRunTest {
     void camelRunProcessesAFileSetDroppedIntoIncoming() throws Exception {
         LocalServices services = TestPipeline.services();
         TestPipeline.reset();
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
         Path log = Files.createDirectories(Path.of("target/camel-run-test")).resolve("camel-run.log");
         Files.deleteIfExists(log);
         List<Path> inputs;
@@ -56,7 +63,7 @@ class CamelRunTest {
                 s3.putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + input.getFileName()),
                         RequestBody.fromFile(input));
             }
-            process = start(services, log);
+            process = start(services, routes, log);
             Process running = process;
             // the first run may build the CLI launcher: not part of what is measured here
             TestPipeline.await("camel run to start the routes (log " + log + ")", Duration.ofMinutes(8), () -> {
@@ -83,6 +90,14 @@ class CamelRunTest {
             expected.orderKpis.forEach((date, kpis) -> assertThat(totalOrders.get(date)).as("total_orders of " + date)
                     .isEqualTo(kpis.get(0)));
             assertThat(Files.readString(log)).contains("Batch done");
+
+            // a route file saved while camel run runs is reloaded (pipeline.routes.dir)
+            Path batch = routes.resolve("batch.yaml");
+            Files.writeString(batch, Files.readString(batch).replace("writes its quality report", "edited"));
+            TestPipeline.await("the reload of batch.yaml", Duration.ofSeconds(30), () -> Files.readString(log)
+                    .contains("Reloaded routes file " + batch + ": routes [apply-batch, batch-dead-letter, "
+                            + "finish-batch, process-batch, validate-batch]"));
+            assertThat(Files.readString(log)).doesNotContain("Routes file " + batch + " could not be loaded");
         } finally {
             if (process != null) {
                 stop(process);
@@ -90,7 +105,7 @@ class CamelRunTest {
         }
     }
 
-    private Process start(LocalServices services, Path log) throws Exception {
+    private Process start(LocalServices services, Path routes, Path log) throws Exception {
         Path jar = jarOf(Path.of("target/classes"), work.resolve("ecom-pipeline.jar"));
         List<String> command = new ArrayList<>(List.of("bin/camel-run", "--max-seconds=900",
                 "--logging-color=false"));
@@ -109,6 +124,7 @@ class CamelRunTest {
         builder.environment().put("PIPELINE_SQS_ENDPOINT", services.sqsEndpoint().toString());
         builder.environment().put("PIPELINE_JDBC_URL", services.jdbcUrl());
         builder.environment().put("ECOM_PIPELINE_JAR", jar.toString());
+        builder.environment().put("PIPELINE_ROUTES_DIR", routes.toString());
         builder.environment().put("CAMEL_RUN_DIR", work.resolve("camel-run").toString());
         return builder.start();
     }

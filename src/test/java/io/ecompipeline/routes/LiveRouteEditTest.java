@@ -68,6 +68,19 @@ class LiveRouteEditTest {
             awaitCollected(pipeline, "orders_3.csv");
             assertThat(operatorLines(log)).noneMatch(line -> line.contains("v2"));
 
+            // parses, but a renamed route cannot start (its endpoint is still consumed): the version that ran is put back
+            Files.writeString(ingest, withArrivalLog(original, "v2").replace("id: collect-batch", "id: collect-batch-2"));
+            TestPipeline.await("the previous routes put back", Duration.ofSeconds(20), () -> !log.containing(
+                    "Routes file " + ingest + ": put back the routes [collect-batch, ingest-poll-s3]").isEmpty());
+            assertThat(log.containing("Routes file " + ingest + " could not be loaded").get(1).message())
+                    .contains("collect-batch-2");
+            assertThat(routeIds(context)).containsExactlyInAnyOrderElementsOf(routesBefore);
+            drop(pipeline, "orders_5.csv");
+            TestPipeline.await("the v1 route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v1 saw incoming/orders_5.csv"));
+            awaitCollected(pipeline, "orders_5.csv");
+            assertThat(operatorLines(log)).noneMatch(line -> line.contains("v2"));
+
             // fixed: the next version loads
             Files.writeString(ingest, withArrivalLog(original, "v3"));
             drop(pipeline, "orders_4.csv");
