@@ -9,7 +9,7 @@ import org.apache.camel.main.Main;
 /**
  * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
  * {@code PIPELINE_ROUTES_DIR}) set, the YAML routes are loaded from that folder instead of the bundled ones and
- * reloaded live when a file there changes; the Java routes stay.
+ * reloaded live when a file there changes ({@link io.ecompipeline.routes.RoutesFolderReloader}); the Java routes stay.
  */
 public final class PipelineApp implements AutoCloseable {
 
@@ -22,11 +22,10 @@ public final class PipelineApp implements AutoCloseable {
         String routesDir = overrides.getOrDefault("pipeline.routes.dir", setting("pipeline.routes.dir"));
         if (routesDir != null && !routesDir.isBlank()) {
             Path dir = Path.of(routesDir).toAbsolutePath();
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new io.ecompipeline.infra.StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
+            }
             main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
-            main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
-            main.addOverrideProperty("camel.main.routes-reload-directory", dir.toString());
-            main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
-            main.addOverrideProperty("camel.main.routes-reload-remove-all-routes", "false");
         }
         overrides.forEach(main::addOverrideProperty);
         serverChosen = overrides.containsKey("camel.server.enabled");

@@ -37,6 +37,7 @@ import io.ecompipeline.orchestrate.stepfunctions.IngestExecutions;
 import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsResources;
 import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsRoutes;
 import io.ecompipeline.orchestrate.stepfunctions.WorkerSteps;
+import io.ecompipeline.routes.RoutesFolderReloader;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchValidator;
@@ -66,6 +67,13 @@ public class PipelineBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
+        String routesDir = settings.optional("pipeline.routes.dir");
+        if (routesDir != null) {
+            RoutesFolderReloader reloader = new RoutesFolderReloader(java.nio.file.Path.of(routesDir),
+                    settings.getDuration("pipeline.routes.poll-interval"));
+            reloader.snapshot(); // before Camel Main loads the folder's routes
+            context.addService(reloader);
+        }
         AwsClients aws = new AwsClients(settings);
 
         String s3Endpoint = settings.optional("pipeline.s3.endpoint");
@@ -259,6 +267,9 @@ public class PipelineBeans implements CamelConfiguration {
         HikariConfig config = new HikariConfig();
         config.setPoolName("pipeline");
         config.setJdbcUrl(settings.get("pipeline.jdbc.url"));
+        // named, not looked up in DriverManager: under `camel run` the driver sits in a child class loader that
+        // DriverManager does not search
+        config.setDriverClassName("org.postgresql.Driver");
         config.setUsername(settings.optional("pipeline.jdbc.user"));
         config.setPassword(settings.optional("pipeline.jdbc.password"));
         config.setMaximumPoolSize(settings.getInt("pipeline.jdbc.pool-size"));

@@ -30,6 +30,7 @@ public class CollectorLeadership extends RoutePolicySupport {
         return t;
     });
     private volatile boolean leading;
+    private boolean checking;
 
     public CollectorLeadership(ProcessingLock lease, Duration checkEvery) {
         this.lease = lease;
@@ -51,7 +52,8 @@ public class CollectorLeadership extends RoutePolicySupport {
             stopRouteConsumer(route);
         }
         synchronized (this) {
-            if (!checker.isShutdown() && routes.size() == 1 && route == routes.get(0)) {
+            if (!checking && !checker.isShutdown()) {
+                checking = true;
                 checker.scheduleWithFixedDelay(this::check, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -85,9 +87,21 @@ public class CollectorLeadership extends RoutePolicySupport {
         }
     }
 
+    /**
+     * Resigns when the application stops. A route stopped while the application runs is being replaced (a live
+     * reload of its YAML file, README "Editing routes live"): the lease is kept, and the new route starts consuming
+     * right away when this instance leads.
+     */
     @Override
     public void onStop(Route route) {
-        resign();
+        if (route.getCamelContext().isStopping() || route.getCamelContext().isStopped()) {
+            resign();
+        }
+    }
+
+    @Override
+    public void onRemove(Route route) {
+        routes.remove(route);
     }
 
     private void resign() {

@@ -1,7 +1,11 @@
 package io.ecompipeline.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.ecompipeline.cli.Cli;
 
@@ -21,6 +25,10 @@ public final class LocalLauncher {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("services")) {
+            services(args);
+            return;
+        }
         if (endpointsConfigured() || args.length == 0 || args[0].equals("help")) {
             System.exit(Cli.run(args));
         }
@@ -33,6 +41,52 @@ public final class LocalLauncher {
             code = Cli.run(args);
         }
         System.exit(code);
+    }
+
+    /**
+     * {@code services [--properties-file FILE]}: starts the embedded servers (throw-away state) and keeps them up
+     * until stopped (Ctrl-C, SIGTERM); prints the application's settings for them and writes them to FILE as a
+     * properties file, for a process started on its own (such as {@code camel run}, see {@code bin/camel-run}).
+     */
+    private static void services(String[] args) throws Exception {
+        Path file = null;
+        if (args.length == 3 && args[1].equals("--properties-file")) {
+            file = Path.of(args[2]);
+        } else if (args.length != 1) {
+            System.err.println("usage: ecom-pipeline services [--properties-file FILE]");
+            System.exit(2);
+        }
+        LocalServices services = LocalServices.start(null);
+        Map<String, String> settings = new LinkedHashMap<>(services.pipelineProperties());
+        // the servers start empty: the application creates the bucket, tables and queues
+        settings.put("pipeline.provision-resources", "true");
+        StringBuilder text = new StringBuilder("# ecom-pipeline settings for the embedded servers (ecom-pipeline services)\n");
+        settings.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
+        Path written = file;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.close();
+            if (written != null) {
+                try {
+                    Files.deleteIfExists(written);
+                } catch (java.io.IOException e) {
+                    // best effort: the file names ports nobody listens on any more
+                }
+            }
+        }, "local-services-stop"));
+        if (file != null) {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            // written whole under another name, then renamed: a reader never sees half a file
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            Files.writeString(partial, text);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        System.out.print(text);
+        System.out.println("# local services are up" + (file == null ? "" : " (settings in " + file + ")")
+                + "; stop with Ctrl-C");
+        System.out.flush();
+        Thread.currentThread().join();
     }
 
     static boolean endpointsConfigured() {

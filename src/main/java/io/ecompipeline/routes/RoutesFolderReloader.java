@@ -1,0 +1,227 @@
+package io.ecompipeline.routes;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Route;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the YAML routes of the operator's routes folder ({@code pipeline.routes.dir}) when a file's content
+ * changes, by comparing every {@code *.yaml} file's content with what was last loaded, every poll interval.
+ * <p>
+ * Comparing contents rather than watching file events is what makes a Kubernetes ConfigMap mount work: there each
+ * file is a symlink {@code x.yaml -> ..data/x.yaml} and an update swaps the {@code ..data} symlink, so no event
+ * ever names {@code x.yaml} (Camel's own {@code routes-reload}, built on the JDK watch service, misses it). It
+ * also covers plain edits, so it is the only reload mechanism: two would load every edit twice.
+ * <p>
+ * Only the routes the changed file defines are replaced; the Java DSL routes and the other files' routes stay. A
+ * file that does not load (bad YAML, unknown step) is logged as an error and its routes keep running as they were
+ * (when its routes parsed but failed to start, the version that was running is loaded again); they are replaced
+ * when a later version of the file loads.
+ */
+public final class RoutesFolderReloader extends ServiceSupport implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutesFolderReloader.class);
+
+    private final Path folder;
+    private final Duration interval;
+    /** file name to the SHA-256 of the content last loaded, or last found broken (so an error is logged once) */
+    private final Map<String, String> seen = new HashMap<>();
+    /** file name to the content its running routes were loaded from */
+    private final Map<String, byte[]> loaded = new HashMap<>();
+    private CamelContext context;
+    private ScheduledExecutorService poller;
+
+    public RoutesFolderReloader(Path folder, Duration interval) {
+        this.folder = folder.toAbsolutePath();
+        this.interval = interval;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    /**
+     * Records the files as they are now. Called before Camel Main loads the folder's routes, so an edit made while
+     * the application starts is reloaded afterwards rather than missed.
+     */
+    public void snapshot() {
+        seen.clear();
+        loaded.clear();
+        contents().forEach((name, content) -> {
+            if (content != null) {
+                seen.put(name, sha256(content));
+                loaded.put(name, content);
+            }
+        });
+    }
+
+    @Override
+    protected void doStart() {
+        poller = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "routes-folder-reload");
+        poller.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Routes are loaded from {} and reloaded when a file there changes (checked every {} ms)", folder,
+                interval.toMillis());
+    }
+
+    @Override
+    protected void doStop() {
+        if (poller != null) {
+            context.getExecutorServiceManager().shutdownNow(poller);
+            poller = null;
+        }
+    }
+
+    /** One pass: reloads every file whose content changed since it was last loaded. */
+    synchronized void check() {
+        try {
+            Map<String, byte[]> now = contents();
+            for (Map.Entry<String, byte[]> file : now.entrySet()) {
+                if (file.getValue() == null) {
+                    continue; // unreadable right now: retried next pass
+                }
+                String hash = sha256(file.getValue());
+                if (!hash.equals(seen.get(file.getKey()))) {
+                    seen.put(file.getKey(), hash);
+                    reload(file.getKey(), file.getValue());
+                }
+            }
+            for (String gone : new TreeSet<>(seen.keySet())) {
+                if (!now.containsKey(gone)) {
+                    seen.remove(gone);
+                    LOG.warn("Routes file {} was removed from {}; the routes it defined keep running until the next "
+                            + "restart", gone, folder);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Could not check the routes folder {}: {}", folder, e.toString());
+        }
+    }
+
+    private void reload(String name, byte[] content) {
+        Path file = folder.resolve(name);
+        Map<String, Route> before = routes();
+        try {
+            // the content just read, not the path: the file may change again while Camel parses it
+            Set<String> ids = load(file, content);
+            loaded.put(name, content);
+            LOG.info("Reloaded routes file {}: routes {}", file, new TreeSet<>(ids));
+        } catch (Exception e) {
+            LOG.error("Routes file {} could not be loaded; the routes it defined before keep running unchanged: {}",
+                    file, rootMessage(e));
+            LOG.debug("Routes file {} failed to load", name, e);
+            restore(name, file, before);
+        }
+    }
+
+    /**
+     * A file that parsed but whose routes failed to start (an endpoint another route consumes, a bad option) has
+     * already replaced some of its routes: put back the version that was running, and drop routes it added.
+     */
+    private void restore(String name, Path file, Map<String, Route> before) {
+        Map<String, Route> after = routes();
+        Set<String> added = new TreeSet<>(after.keySet());
+        added.removeAll(before.keySet());
+        boolean replacedSome = !added.isEmpty()
+                || before.entrySet().stream().anyMatch(e -> after.get(e.getKey()) != e.getValue());
+        if (!replacedSome) {
+            return; // nothing was touched (a parse error)
+        }
+        try {
+            for (String id : added) {
+                context.getRouteController().stopRoute(id);
+                context.removeRoute(id);
+            }
+            byte[] previous = loaded.get(name);
+            if (previous != null) {
+                Set<String> ids = load(file, previous);
+                LOG.warn("Routes file {}: put back the routes {} as they were before the failed reload", file,
+                        new TreeSet<>(ids));
+            }
+        } catch (Exception e) {
+            LOG.error("Routes file {}: could not put back the previous routes after the failed reload: {}", file,
+                    rootMessage(e));
+        }
+    }
+
+    private Set<String> load(Path file, byte[] content) throws Exception {
+        return PluginHelper.getRoutesLoader(context).updateRoutes(ResourceHelper.fromBytes("file:" + file, content));
+    }
+
+    /** The running routes by id (the instances: a replaced route is another instance). */
+    private Map<String, Route> routes() {
+        Map<String, Route> routes = new HashMap<>();
+        context.getRoutes().forEach(route -> routes.put(route.getRouteId(), route));
+        return routes;
+    }
+
+    /** Every {@code *.yaml} file of the folder, by name, read through symlinks; null for one that cannot be read. */
+    private Map<String, byte[]> contents() {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.yaml")) {
+            for (Path file : stream) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue; // hidden files, ConfigMap internals
+                }
+                if (!Files.isRegularFile(file)) {
+                    files.put(name, null); // e.g. a symlink dangling for a moment: retried next pass
+                    continue;
+                }
+                try {
+                    files.put(name, Files.readAllBytes(file));
+                } catch (IOException e) {
+                    LOG.debug("Could not read {} (retried next time): {}", file, e.toString());
+                    files.put(name, null);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + folder + ": " + e, e);
+        }
+        return files;
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(" (").append(cause.getMessage()).append(')');
+            }
+        }
+        return message.toString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.ecompipeline.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.ecompipeline.support.LogCapture;
+import io.ecompipeline.support.TestPipeline;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * An operator edits the YAML routes of a running application (README "Editing routes live"): the edited route
+ * behaves differently without a restart, a broken file keeps the old behaviour and is logged, the Java routes stay,
+ * and a Kubernetes ConfigMap update (the {@code ..data} symlink swapped) reloads too.
+ */
+class LiveRouteEditTest {
+
+    private static final List<String> FILES = List.of("ingest.yaml", "batch.yaml", "kpi.yaml");
+    private static final String OPERATOR_LOG = "io.ecompipeline.operator";
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void editedFileChangesTheRunningRouteAndABrokenFileKeepsIt() throws Exception {
+        for (String name : FILES) {
+            Files.copy(Path.of("src/main/resources/routes", name), folder.resolve(name));
+        }
+        Path ingest = folder.resolve("ingest.yaml");
+        String original = Files.readString(ingest);
+        try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = start()) {
+            CamelContext context = pipeline.app().context();
+            List<String> routesBefore = routeIds(context);
+            assertThat(routesBefore).contains("recover-stranded", "resume-batches"); // Java DSL routes
+
+            drop(pipeline, "orders_1.csv");
+            awaitCollected(pipeline, "orders_1.csv");
+            assertThat(operatorLines(log)).isEmpty();
+
+            Files.writeString(ingest, withArrivalLog(original, "v1"));
+            TestPipeline.await("reload log line", Duration.ofSeconds(20),
+                    () -> !log.containing("Reloaded routes file " + ingest).isEmpty());
+            assertThat(log.containing("Reloaded routes file " + ingest).get(0).message())
+                    .contains("collect-batch", "ingest-poll-s3").doesNotContain("finish-batch");
+            drop(pipeline, "orders_2.csv");
+            TestPipeline.await("the edited route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v1 saw incoming/orders_2.csv"));
+
+            // broken YAML: the error is logged, the v1 route keeps running
+            Files.writeString(ingest, withArrivalLog(original, "v2").replace("    from:\n", "    from: [\n"));
+            TestPipeline.await("the error log line", Duration.ofSeconds(20),
+                    () -> !log.containing("Routes file " + ingest + " could not be loaded").isEmpty());
+            assertThat(log.containing("Routes file " + ingest + " could not be loaded").get(0).level())
+                    .isEqualTo("ERROR");
+            drop(pipeline, "orders_3.csv");
+            TestPipeline.await("the v1 route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v1 saw incoming/orders_3.csv"));
+            awaitCollected(pipeline, "orders_3.csv");
+            assertThat(operatorLines(log)).noneMatch(line -> line.contains("v2"));
+
+            // parses, but a renamed route cannot start (its endpoint is still consumed): the version that ran is put back
+            Files.writeString(ingest, withArrivalLog(original, "v2").replace("id: collect-batch", "id: collect-batch-2"));
+            TestPipeline.await("the previous routes put back", Duration.ofSeconds(20), () -> !log.containing(
+                    "Routes file " + ingest + ": put back the routes [collect-batch, ingest-poll-s3]").isEmpty());
+            assertThat(log.containing("Routes file " + ingest + " could not be loaded").get(1).message())
+                    .contains("collect-batch-2");
+            assertThat(routeIds(context)).containsExactlyInAnyOrderElementsOf(routesBefore);
+            drop(pipeline, "orders_5.csv");
+            TestPipeline.await("the v1 route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v1 saw incoming/orders_5.csv"));
+            awaitCollected(pipeline, "orders_5.csv");
+            assertThat(operatorLines(log)).noneMatch(line -> line.contains("v2"));
+
+            // fixed: the next version loads
+            Files.writeString(ingest, withArrivalLog(original, "v3"));
+            drop(pipeline, "orders_4.csv");
+            TestPipeline.await("the v3 route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v3 saw incoming/orders_4.csv"));
+
+            assertThat(routeIds(context)).containsExactlyInAnyOrderElementsOf(routesBefore);
+        }
+    }
+
+    @Test
+    void configMapUpdateSwappingTheDataSymlinkReloads() throws Exception {
+        // the layout kubelet writes for a ConfigMap volume: x.yaml -> ..data/x.yaml, ..data -> ..<timestamp>
+        writeConfigMapVersion("..2026_11_30_00_00_00.1", null);
+        Files.createSymbolicLink(folder.resolve("..data"), Path.of("..2026_11_30_00_00_00.1"));
+        for (String name : FILES) {
+            Files.createSymbolicLink(folder.resolve(name), Path.of("..data", name));
+        }
+        try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = start()) {
+            drop(pipeline, "orders_1.csv");
+            awaitCollected(pipeline, "orders_1.csv");
+            assertThat(operatorLines(log)).isEmpty();
+
+            // kubelet's atomic update: new folder, ..data_tmp -> it, renamed over ..data, old folder removed
+            writeConfigMapVersion("..2026_11_30_00_01_00.2", "v1");
+            Files.createSymbolicLink(folder.resolve("..data_tmp"), Path.of("..2026_11_30_00_01_00.2"));
+            Files.move(folder.resolve("..data_tmp"), folder.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            try (var old = Files.list(folder.resolve("..2026_11_30_00_00_00.1"))) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(folder.resolve("..2026_11_30_00_00_00.1"));
+
+            TestPipeline.await("reload log line", Duration.ofSeconds(20),
+                    () -> !log.containing("Reloaded routes file " + folder.resolve("ingest.yaml")).isEmpty());
+            assertThat(log.containing("Reloaded routes file")).hasSize(1); // only the file whose content changed
+            drop(pipeline, "orders_2.csv");
+            TestPipeline.await("the edited route's log line", Duration.ofSeconds(20),
+                    () -> operatorLines(log).contains("route version v1 saw incoming/orders_2.csv"));
+        }
+    }
+
+    @Test
+    void aMissingRoutesFolderStopsTheStartNamingIt() {
+        Path missing = folder.resolve("not-there");
+        assertThatThrownBy(() -> TestPipeline.fresh(Map.of("pipeline.routes.dir", missing.toString())).close())
+                .hasStackTraceContaining("pipeline.routes.dir " + missing + " is not a folder");
+    }
+
+    private TestPipeline start() throws Exception {
+        return TestPipeline.fresh(Map.of("pipeline.routes.dir", folder.toString(),
+                "pipeline.routes.poll-interval", "200ms"));
+    }
+
+    private void writeConfigMapVersion(String dir, String version) throws Exception {
+        Path target = Files.createDirectory(folder.resolve(dir));
+        for (String name : FILES) {
+            String yaml = Files.readString(Path.of("src/main/resources/routes", name));
+            Files.writeString(target.resolve(name),
+                    version != null && name.equals("ingest.yaml") ? withArrivalLog(yaml, version) : yaml);
+        }
+    }
+
+    /** The operator's edit: the arrival route logs each new object with this version. */
+    private static String withArrivalLog(String ingestYaml, String version) {
+        String anchor = "            otherwise:\n              steps:\n";
+        assertThat(ingestYaml).contains(anchor);
+        return ingestYaml.replace(anchor, anchor
+                + "                - log:\n"
+                + "                    logName: " + OPERATOR_LOG + "\n"
+                + "                    message: \"route version " + version + " saw ${header.CamelAwsS3Key}\"\n");
+    }
+
+    private static List<String> operatorLines(LogCapture log) {
+        return log.lines().stream().filter(l -> l.logger().equals(OPERATOR_LOG)).map(LogCapture.Line::message)
+                .toList();
+    }
+
+    private static List<String> routeIds(CamelContext context) {
+        return context.getRoutes().stream().map(Route::getRouteId).toList();
+    }
+
+    private static void drop(TestPipeline pipeline, String name) {
+        pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + name),
+                RequestBody.fromString("order_id,customer_id,order_date,status,total_amount\n"));
+    }
+
+    private static void awaitCollected(TestPipeline pipeline, String name) throws InterruptedException {
+        TestPipeline.await(name + " under collected/", Duration.ofSeconds(20), () -> pipeline.objects().keySet()
+                .stream().anyMatch(k -> k.startsWith("collected/") && k.endsWith("/" + name)));
+    }
+}
