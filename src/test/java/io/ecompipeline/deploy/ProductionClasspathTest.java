@@ -59,6 +59,7 @@ class ProductionClasspathTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("PIPELINE_ROUTES_DIR", routes.toString());
+        builder.environment().put("PIPELINE_MANAGEMENT_PORT", "0");
         Process service = builder.start();
         try {
             TestPipeline.await("the service to start (see " + log + ")", Duration.ofMinutes(3),
@@ -83,8 +84,11 @@ class ProductionClasspathTest {
                 assertThat(service.isAlive()).as("the service is running (see %s)", log).isTrue();
                 assertThat(ddb.scan(b -> b.tableName("OrderKPIs")).count()).isPositive();
             }
+            // (the files are archived just before the batch's last line is written)
+            TestPipeline.await("the batch's last log line", Duration.ofSeconds(30),
+                    () -> Files.readString(log).contains("Batch done"));
             String output = Files.readString(log);
-            assertThat(output).contains("Batch done").doesNotContain("ClassNotFoundException")
+            assertThat(output).doesNotContain("ClassNotFoundException")
                     .doesNotContain("NoClassDefFoundError").doesNotContain(" ERROR ");
         } finally {
             service.destroy(); // SIGTERM, as ECS and Kubernetes stop a container

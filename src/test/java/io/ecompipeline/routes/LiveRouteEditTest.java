@@ -82,7 +82,11 @@ class LiveRouteEditTest {
             assertThat(operatorLines(log)).noneMatch(line -> line.contains("v2"));
 
             // fixed: the next version loads
+            int reloadsBefore = log.containing("Reloaded routes file " + ingest).size();
             Files.writeString(ingest, withArrivalLog(original, "v3"));
+            // (an arrival dropped before the reload would be seen by v1: wait for it)
+            TestPipeline.await("the v3 reload log line", Duration.ofSeconds(20),
+                    () -> log.containing("Reloaded routes file " + ingest).size() > reloadsBefore);
             drop(pipeline, "orders_4.csv");
             TestPipeline.await("the v3 route's log line", Duration.ofSeconds(20),
                     () -> operatorLines(log).contains("route version v3 saw incoming/orders_4.csv"));
