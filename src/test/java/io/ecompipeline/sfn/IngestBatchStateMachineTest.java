@@ -235,14 +235,31 @@ class IngestBatchStateMachineTest {
         assertThat(alert.path("cause").asText()).isEqualTo("KPI item too large");
     }
 
-    /** HeartbeatSeconds is enforced by the harness (the library ignores it): a silent worker ends the task. */
+    /**
+     * HeartbeatSeconds is enforced by the harness (the library ignores it): a silent worker (a container that died
+     * mid-step) ends the task, and another worker runs the step again (each step skips work already done).
+     */
     @Test
-    void silentWorkerTimesOutOnHeartbeatAndTheRunFailsWithTheLeaseReleased() throws IOException {
+    void workerSilentOnceIsReplacedByAnotherAttempt() throws IOException {
+        Run run = sfn.run(ASL, happy("b-silent-once").task("FinishBatch", hanging(), returning(Map.of("finished", true))));
+
+        assertThat(run.status()).isEqualTo("SUCCEEDED");
+        assertThat(run.calls("FinishBatch")).hasSize(2);
+        assertThat(run.calls("FinishBatch").get(1).path("sleptBefore").asDouble())
+                .isEqualTo(retrier("FinishBatch", "States.HeartbeatTimeout").path("IntervalSeconds").asDouble());
+        assertThat(run.callsTo(DELETE_ITEM)).hasSize(1);
+        assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
+    }
+
+    @Test
+    void workerSilentOnEveryAttemptFailsTheRunWithTheLeaseReleased() throws IOException {
         Run run = sfn.run(ASL, happy("b-silent").task("FinishBatch", hanging()));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo("States.HeartbeatTimeout");
-        assertThat(run.calls("FinishBatch")).as("a heartbeat timeout is not retried").hasSize(1);
+        int retries = retrier("FinishBatch", "States.HeartbeatTimeout").path("MaxAttempts").asInt();
+        assertThat(retries).isPositive();
+        assertThat(run.calls("FinishBatch")).hasSize(1 + retries);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
         assertThat(singleAlert(run, "b-silent").path("error").asText()).isEqualTo("States.HeartbeatTimeout");
     }
