@@ -28,7 +28,7 @@ COPY --from=build /src/target/lib/ /app/lib/
 COPY --from=build /src/target/ecom-pipeline.jar /app/ecom-pipeline.jar
 COPY --from=build /src/src/main/resources/routes/ /etc/ecom-pipeline/routes/
 
-# the routes are read from this folder and reloaded when it changes (README "Editing routes")
+# the routes are read from this folder and reloaded when it changes (README "Editing routes live")
 ENV PIPELINE_ROUTES_DIR=/etc/ecom-pipeline/routes \
     PIPELINE_MANAGEMENT_HOST=0.0.0.0 \
     PIPELINE_MANAGEMENT_PORT=9876 \

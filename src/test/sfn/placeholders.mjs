@@ -7,7 +7,7 @@ export const TEST_PLACEHOLDERS = {
   LockTable: 'ProcessingLock',
   AlertsQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ecom-pipeline-alerts',
   GenerationStateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:ecom-pipeline-daily-generation',
-  EventsRoleArn: 'arn:aws:iam::123456789012:role/ecom-pipeline-events',
+  EventsRoleArn: 'arn:aws:iam::123456789012:role/ecom-pipeline-scheduler',
 };
 
 /** Replaces every ${Name}; an unknown name is an error, so a typo in a file cannot pass unnoticed. */

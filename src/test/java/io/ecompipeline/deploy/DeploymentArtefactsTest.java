@@ -347,6 +347,26 @@ class DeploymentArtefactsTest {
     }
 
     @Test
+    void theStateMachinesUseTheConfiguredActivities() throws Exception {
+        Set<String> configured = new TreeSet<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith("pipeline.sfn.activity.")) {
+                configured.add(value);
+            }
+        });
+        Set<String> used = new TreeSet<>();
+        for (String file : List.of("asl/ingest-batch.asl.json", "asl/daily-generation.asl.json")) {
+            Matcher activity = Pattern.compile("\\$\\{ActivityArnPrefix}([A-Za-z0-9_-]+)")
+                    .matcher(Files.readString(ROOT.resolve(file)));
+            while (activity.find()) {
+                used.add(activity.group(1));
+            }
+        }
+        assertThat(configured).hasSize(4);
+        assertThat(used).as("activities of asl/*.json = pipeline.sfn.activity.*").isEqualTo(configured);
+    }
+
+    @Test
     void placeholdersAreTheDocumentedOnesAndNeverCollideWithRouteExpressions() throws Exception {
         Pattern placeholder = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
         List<Path> files = new ArrayList<>(List.of(ROOT.resolve("ecs-task-def.json")));

@@ -29,7 +29,7 @@ public final class LocalLauncher {
             services(args);
             return;
         }
-        if (endpointsConfigured() || args.length == 0 || args[0].equals("help")) {
+        if (endpointsConfigured() || args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
             System.exit(Cli.run(args));
         }
         Path dataDir = args[0].equals("run")
