@@ -1,10 +1,20 @@
 package io.ecompipeline.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
+import io.ecompipeline.infra.Settings;
+import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.observe.ManagementServer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
@@ -13,17 +23,21 @@ import org.apache.camel.main.Main;
  */
 public final class PipelineApp implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+
     private final Main main = new Main();
     private final boolean serverChosen;
     private final Map<String, String> overrides;
+    private final UnaryOperator<String> setting;
 
     /** {@code overrides} win over application.properties, system properties and environment variables. */
     public PipelineApp(Map<String, String> overrides) {
-        String routesDir = overrides.getOrDefault("pipeline.routes.dir", setting("pipeline.routes.dir"));
+        setting = Settings.beforeStart(overrides);
+        String routesDir = setting.apply("pipeline.routes.dir");
         if (routesDir != null && !routesDir.isBlank()) {
-            Path dir = Path.of(routesDir).toAbsolutePath();
-            if (!java.nio.file.Files.isDirectory(dir)) {
-                throw new io.ecompipeline.infra.StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
+            Path dir = Path.of(routesDir.trim()).toAbsolutePath();
+            if (!Files.isDirectory(dir)) {
+                throw new StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
             }
             main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
         }
@@ -37,15 +51,9 @@ public final class PipelineApp implements AutoCloseable {
      * port for it unless the overrides set {@code pipeline.management.enabled}.
      */
     private void configureManagement(boolean service) {
-        var setting = io.ecompipeline.observe.ManagementServer.settings(overrides);
         boolean enabled = (service || overrides.containsKey("pipeline.management.enabled"))
                 && Boolean.parseBoolean(setting.apply("pipeline.management.enabled"));
-        io.ecompipeline.observe.ManagementServer.overrides(setting, enabled).forEach(main::addOverrideProperty);
-    }
-
-    private static String setting(String key) {
-        String value = System.getProperty(key);
-        return value != null ? value : System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+        ManagementServer.overrides(setting, enabled).forEach(main::addOverrideProperty);
     }
 
     /**
@@ -63,23 +71,22 @@ public final class PipelineApp implements AutoCloseable {
 
     public int runForever() throws Exception {
         configureManagement(true);
-        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+        main.addMainListener(new MainListenerSupport() {
             @Override
-            public void afterStart(org.apache.camel.main.BaseMainSupport started) {
-                org.apache.camel.CamelContext c = started.getCamelContext();
-                org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info(
+            public void afterStart(BaseMainSupport started) {
+                CamelContext c = started.getCamelContext();
+                LOG.info(
                         "ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
                         c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
                         c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
                 String dashboard = dashboardUrl(c);
                 if (dashboard != null) {
-                    org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info("KPI dashboard: {}", dashboard);
+                    LOG.info("KPI dashboard: {}", dashboard);
                 }
-                String management = io.ecompipeline.observe.ManagementServer.url(c);
+                String management = ManagementServer.url(c);
                 if (management != null) {
-                    org.slf4j.LoggerFactory.getLogger(PipelineApp.class).info(
-                            "Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
+                    LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
                 }
             }
         });
@@ -89,7 +96,7 @@ public final class PipelineApp implements AutoCloseable {
 
     /** Where the embedded HTTP server serves the dashboard (the bound port, also when 0 was asked), or null. */
     public static String dashboardUrl(CamelContext context) {
-        var server = context.hasService(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer.class);
+        var server = context.hasService(VertxPlatformHttpServer.class);
         if (server == null) {
             return null;
         }

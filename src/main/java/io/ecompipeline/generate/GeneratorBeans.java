@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.infra.Settings;
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.observe.ObservabilityBeans;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -34,6 +35,6 @@ public class GeneratorBeans implements CamelConfiguration {
         context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
                 feedsPipeline ? incoming : exportPrefix, settings.getMillis("pipeline.generator.progress-every"),
                 feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0,
-                io.ecompipeline.observe.ObservabilityBeans.metrics(context)));
+                ObservabilityBeans.metrics(context)));
     }
 }

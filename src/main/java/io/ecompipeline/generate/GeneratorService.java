@@ -1,6 +1,5 @@
 package io.ecompipeline.generate;
 
-import io.ecompipeline.observe.PipelineMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.observe.PipelineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

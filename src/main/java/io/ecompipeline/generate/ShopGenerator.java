@@ -1,6 +1,5 @@
 package io.ecompipeline.generate;
 
-import io.ecompipeline.observe.PipelineMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +31,7 @@ import javax.sql.DataSource;
 
 import com.jerolba.carpet.CarpetWriter;
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.observe.PipelineMetrics;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;

@@ -25,9 +25,9 @@ import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.CategoryKpiAggregation;
 import io.ecompipeline.kpi.KpiTableWriter;
+import io.ecompipeline.kpi.OrderKpiAggregation;
 import io.ecompipeline.observe.ObservabilityBeans;
 import io.ecompipeline.observe.PipelineMetrics;
-import io.ecompipeline.kpi.OrderKpiAggregation;
 import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
@@ -233,7 +233,7 @@ public class PipelineBeans implements CamelConfiguration {
             });
         } else {
             reachable(where, () -> {
-                names.forEach((key, name) -> arns.put(name, resources.activityArn(name)));
+                arns.putAll(resources.activityArns(names.values()));
                 ingestArn[0] = resources.stateMachineArn(ingestMachine);
             });
         }

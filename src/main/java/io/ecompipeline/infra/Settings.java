@@ -1,5 +1,12 @@
 package io.ecompipeline.infra;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
@@ -38,5 +45,31 @@ public final class Settings {
 
     public java.time.Duration getDuration(String key) {
         return java.time.Duration.ofMillis(getMillis(key));
+    }
+
+    /**
+     * A key as the application will resolve it, for decisions taken before Camel starts: {@code overrides}, then
+     * system properties, then the environment ({@code pipeline.bucket -> PIPELINE_BUCKET}), then
+     * application.properties.
+     */
+    public static UnaryOperator<String> beforeStart(Map<String, String> overrides) {
+        Properties defaults = new Properties();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return key -> {
+            if (overrides.containsKey(key)) {
+                return overrides.get(key);
+            }
+            String value = System.getProperty(key);
+            if (value == null) {
+                value = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+            }
+            return value != null ? value : defaults.getProperty(key);
+        };
     }
 }

@@ -1,6 +1,5 @@
 package io.ecompipeline.kpi;
 
-import io.ecompipeline.observe.PipelineMetrics;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -18,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
+import io.ecompipeline.observe.PipelineMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -37,8 +37,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public class KpiTableWriter {
 
-    private final PipelineMetrics metrics;
-
     private static final Logger LOG = LoggerFactory.getLogger(KpiTableWriter.class);
     private static final int BATCH_LIMIT = 25;
 
@@ -47,6 +45,7 @@ public class KpiTableWriter {
     private final String orderTable;
     private final String categoryTable;
     private final int maxAttempts;
+    private final PipelineMetrics metrics;
 
     public KpiTableWriter(DynamoDbClient dynamoDb, DataSource dataSource, String orderTable, String categoryTable,
             int maxAttempts, PipelineMetrics metrics) {

@@ -1,7 +1,6 @@
 package io.ecompipeline.observe;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 import io.ecompipeline.infra.StartupException;
@@ -34,8 +32,8 @@ public final class ManagementServer {
     }
 
     /**
-     * The {@code camel.management.*} overrides. {@code setting} resolves a key as the application does (overrides,
-     * system properties, environment, application.properties).
+     * The {@code camel.management.*} overrides. {@code setting} resolves a key as the application does
+     * ({@link io.ecompipeline.infra.Settings#beforeStart}).
      */
     public static Map<String, String> overrides(UnaryOperator<String> setting, boolean enabled) {
         Map<String, String> camel = new LinkedHashMap<>();
@@ -123,27 +121,5 @@ public final class ManagementServer {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    /** A key as the application resolves it, application.properties last. */
-    public static UnaryOperator<String> settings(Map<String, String> overrides) {
-        Properties defaults = new Properties();
-        try (InputStream in = ManagementServer.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return key -> {
-            if (overrides.containsKey(key)) {
-                return overrides.get(key);
-            }
-            String value = System.getProperty(key);
-            if (value == null) {
-                value = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
-            }
-            return value != null ? value : defaults.getProperty(key);
-        };
     }
 }

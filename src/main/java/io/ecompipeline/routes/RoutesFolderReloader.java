@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.ecompipeline.infra.Errors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
@@ -45,8 +44,8 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
 
     private final Path folder;
     private final Duration interval;
-    /** file name to the SHA-256 of the content last loaded, or last found broken (so an error is logged once) */
-    private final Map<String, String> seen = new HashMap<>();
+    /** file name to the content last loaded, or last found broken (so an error is logged once) */
+    private final Map<String, byte[]> seen = new HashMap<>();
     /** file name to the content its running routes were loaded from */
     private final Map<String, byte[]> loaded = new HashMap<>();
     private CamelContext context;
@@ -76,7 +75,7 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
         loaded.clear();
         contents().forEach((name, content) -> {
             if (content != null) {
-                seen.put(name, sha256(content));
+                seen.put(name, content);
                 loaded.put(name, content);
             }
         });
@@ -106,9 +105,8 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
                 if (file.getValue() == null) {
                     continue; // unreadable right now: retried next pass
                 }
-                String hash = sha256(file.getValue());
-                if (!hash.equals(seen.get(file.getKey()))) {
-                    seen.put(file.getKey(), hash);
+                if (!Arrays.equals(file.getValue(), seen.get(file.getKey()))) {
+                    seen.put(file.getKey(), file.getValue());
                     reload(file.getKey(), file.getValue());
                 }
             }
@@ -134,7 +132,7 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
             LOG.info("Reloaded routes file {}: routes {}", file, new TreeSet<>(ids));
         } catch (Exception e) {
             LOG.error("Routes file {} could not be loaded; the routes it defined before keep running unchanged: {}",
-                    file, rootMessage(e));
+                    file, Errors.withCauses(e));
             LOG.debug("Routes file {} failed to load", name, e);
             restore(name, file, before);
         }
@@ -166,7 +164,7 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
             }
         } catch (Exception e) {
             LOG.error("Routes file {}: could not put back the previous routes after the failed reload: {}", file,
-                    rootMessage(e));
+                    Errors.withCauses(e));
         }
     }
 
@@ -205,23 +203,5 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
             throw new IllegalStateException("cannot list " + folder + ": " + e, e);
         }
         return files;
-    }
-
-    private static String rootMessage(Throwable e) {
-        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
-                message.append(" (").append(cause.getMessage()).append(')');
-            }
-        }
-        return message.toString();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -11,15 +11,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.TestPipeline;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +46,10 @@ class ProgressLogTest {
 
         List<String> lines;
         List<LogEvent> events;
-        try (Capture capture = Capture.attach();
+        try (LogCapture capture = LogCapture.attach();
                 TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.progress-every", "0"))) {
             assertThat(pipeline.ingest(work.resolve("in"), work.resolve("out"))).isZero();
-            lines = capture.lines();
+            lines = capture.formatted();
             events = capture.events();
         }
         String log = String.join("", lines);
@@ -92,49 +86,6 @@ class ProgressLogTest {
         for (String line : lines) {
             assertThat(line.split(Pattern.quote("[" + batch1 + "]"), -1).length).as(line).isLessThanOrEqualTo(2);
             assertThat(line.split(Pattern.quote("[" + batch2 + "]"), -1).length).as(line).isLessThanOrEqualTo(2);
-        }
-    }
-
-    /** Collects the application's log events and their lines as the console pattern formats them. */
-    static final class Capture extends AbstractAppender implements AutoCloseable {
-        private final List<String> lines = new ArrayList<>();
-        private final List<LogEvent> events = new ArrayList<>();
-
-        private Capture(Layout<?> layout) {
-            super("capture", null, layout, true, Property.EMPTY_ARRAY);
-        }
-
-        static Capture attach() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            Configuration config = context.getConfiguration();
-            Layout<?> layout = ((AbstractOutputStreamAppender<?>) config.getAppender("console")).getLayout();
-            Capture capture = new Capture(layout);
-            capture.start();
-            config.getRootLogger().addAppender(capture, null, null);
-            context.updateLoggers();
-            return capture;
-        }
-
-        @Override
-        public synchronized void append(LogEvent event) {
-            events.add(event.toImmutable());
-            lines.add(String.valueOf(getLayout().toSerializable(event)));
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        synchronized List<LogEvent> events() {
-            return List.copyOf(events);
-        }
-
-        @Override
-        public void close() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().removeAppender(getName());
-            context.updateLoggers();
-            stop();
         }
     }
 }

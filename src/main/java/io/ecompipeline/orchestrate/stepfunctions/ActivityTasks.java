@@ -70,7 +70,7 @@ public class ActivityTasks extends ServiceSupport {
             }
             LOG.info("Activity {} started", activity);
             Map<String, Object> output = step.run(input);
-            heartbeat.cancel(false);
+            heartbeat.cancel(false); // before the result: a late heartbeat would find the task gone
             String json = JSON.writeValueAsString(output);
             if (inFlight.remove(token) != null) {
                 sfn.sendTaskSuccess(b -> b.taskToken(token).output(json));
@@ -84,7 +84,6 @@ public class ActivityTasks extends ServiceSupport {
                 fail(token, error, TaskErrors.cause(e));
             }
         } finally {
-            heartbeat.cancel(false);
             MDC.remove("batchId");
         }
     }

@@ -3,6 +3,8 @@ package io.ecompipeline.orchestrate.stepfunctions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +56,22 @@ public final class StepFunctionsResources {
         return arn;
     }
 
-    public String activityArn(String name) {
+    /** The ARNs of the named activities, by name, from one listing; a missing one fails naming it. */
+    public Map<String, String> activityArns(Collection<String> names) {
+        Map<String, String> listed = new HashMap<>();
         for (ActivityListItem a : sfn.listActivitiesPaginator(b -> b.maxResults(1000)).activities()) {
-            if (a.name().equals(name)) {
-                return a.activityArn();
-            }
+            listed.put(a.name(), a.activityArn());
         }
-        throw new IllegalStateException("Step Functions activity " + name + " not found (create it, or set "
-                + "pipeline.provision-resources=true)");
+        Map<String, String> arns = new LinkedHashMap<>();
+        for (String name : names) {
+            String arn = listed.get(name);
+            if (arn == null) {
+                throw new IllegalStateException("Step Functions activity " + name + " not found (create it, or set "
+                        + "pipeline.provision-resources=true)");
+            }
+            arns.put(name, arn);
+        }
+        return arns;
     }
 
     public String stateMachineArn(String name) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
+import io.ecompipeline.infra.Errors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -51,12 +52,7 @@ public final class TaskErrors {
 
     /** The failure's cause as Step Functions takes it (at most 32,768 characters). */
     public static String cause(Throwable error) {
-        StringBuilder cause = new StringBuilder(String.valueOf(error.getMessage()));
-        for (Throwable t = error.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t.getMessage() != null && cause.indexOf(t.getMessage()) < 0) {
-                cause.append(" (").append(t.getMessage()).append(')');
-            }
-        }
-        return cause.length() > 32_768 ? cause.substring(0, 32_768) : cause.toString();
+        String cause = Errors.withCauses(error);
+        return cause.length() > 32_768 ? cause.substring(0, 32_768) : cause;
     }
 }
