@@ -1,7 +1,6 @@
 package io.ecompipeline.observe;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -75,7 +74,12 @@ public class ServicesReadinessCheck extends AbstractHealthCheck {
         props.setProperty("connectTimeout", seconds);
         props.setProperty("socketTimeout", seconds);
         props.setProperty("loginTimeout", seconds);
-        try (Connection c = DriverManager.getConnection(pool.getJdbcUrl(), props)) {
+        // the driver itself, not DriverManager: under `camel run` the driver sits in a class loader DriverManager
+        // does not search (the pool names its driver class for the same reason)
+        try (Connection c = new org.postgresql.Driver().connect(pool.getJdbcUrl(), props)) {
+            if (c == null) {
+                throw new IllegalStateException("not a PostgreSQL URL: " + pool.getJdbcUrl());
+            }
             if (!c.isValid((int) TIMEOUT.toSeconds())) {
                 throw new IllegalStateException("connection not valid");
             }
