@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS pipeline.batch_collector_completed (
     version bigint NOT NULL
 );
 
--- One row per batch; status moves collected -> validated -> applied -> loaded -> finished.
+-- One row per batch; status moves collected -> validated -> checked -> applied -> loaded -> finished.
 CREATE TABLE IF NOT EXISTS pipeline.batches (
     batch_id      text PRIMARY KEY,
     status        text NOT NULL,
@@ -45,24 +45,32 @@ CREATE TABLE IF NOT EXISTS pipeline.batch_files (
     PRIMARY KEY (batch_id, collected_key)
 );
 
--- A batch's accepted rows between validation and application.
-CREATE TABLE IF NOT EXISTS pipeline.staged_products (
-    batch_id text NOT NULL, row_seq bigint NOT NULL, file_key text NOT NULL,
+-- A batch's rows between validation and application (README "What happens to a file"). Each file's accepted rows are
+-- loaded with COPY in the file's own transaction, keyed by the file's read order and line, so the batch rules can
+-- run as set-based SQL afterwards. No indexes: one batch is staged at a time, and COPY into a bare table is fastest.
+-- Rejected rows wait here (raw is NULL for a row a batch rule rejected: its text is read back from the file) until
+-- finish writes them to rejected/.
+CREATE TABLE IF NOT EXISTS pipeline.stage_products (
+    batch_id text NOT NULL, file_order int NOT NULL, line bigint NOT NULL,
     product_id bigint NOT NULL, category text NOT NULL, name text, price numeric NOT NULL
 );
-CREATE TABLE IF NOT EXISTS pipeline.staged_orders (
-    batch_id text NOT NULL, row_seq bigint NOT NULL, file_key text NOT NULL,
+CREATE TABLE IF NOT EXISTS pipeline.stage_orders (
+    batch_id text NOT NULL, file_order int NOT NULL, line bigint NOT NULL,
     order_id bigint NOT NULL, user_id bigint NOT NULL, order_date date NOT NULL,
     total_amount numeric NOT NULL, status text NOT NULL
 );
-CREATE TABLE IF NOT EXISTS pipeline.staged_lines (
-    batch_id text NOT NULL, row_seq bigint NOT NULL, file_key text NOT NULL,
-    order_id bigint NOT NULL, product_id bigint NOT NULL, quantity bigint NOT NULL,
-    unit_price numeric NOT NULL, category text NOT NULL
+CREATE TABLE IF NOT EXISTS pipeline.stage_lines (
+    batch_id text NOT NULL, file_order int NOT NULL, line bigint NOT NULL,
+    order_id bigint NOT NULL, product_id bigint NOT NULL, quantity bigint NOT NULL, unit_price numeric NOT NULL
 );
-CREATE INDEX IF NOT EXISTS staged_products_batch ON pipeline.staged_products (batch_id);
-CREATE INDEX IF NOT EXISTS staged_orders_batch ON pipeline.staged_orders (batch_id);
-CREATE INDEX IF NOT EXISTS staged_lines_batch ON pipeline.staged_lines (batch_id);
+CREATE TABLE IF NOT EXISTS pipeline.stage_rejects (
+    batch_id text NOT NULL, file_order int NOT NULL, line bigint NOT NULL,
+    reason text NOT NULL, detail text NOT NULL, raw text
+);
+-- the staging tables of versions before 0.2 (row by row INSERTs, one sequence per batch)
+DROP TABLE IF EXISTS pipeline.staged_products;
+DROP TABLE IF EXISTS pipeline.staged_orders;
+DROP TABLE IF EXISTS pipeline.staged_lines;
 
 -- Current state: the catalog, the latest version of each order, and each order's lines.
 CREATE TABLE IF NOT EXISTS pipeline.catalog (
@@ -86,5 +94,7 @@ CREATE TABLE IF NOT EXISTS pipeline.category_kpi_keys (
     category text NOT NULL, order_date date NOT NULL, PRIMARY KEY (category, order_date)
 );
 
--- since 0.1: attempts per batch, counted when an attempt starts (a crash counts)
+-- since 0.1: failed attempts per batch (a step that failed; a crash is not the batch's fault and does not count)
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS attempts int NOT NULL DEFAULT 0;
+-- since 0.2: attempts started, crashed ones included: bounds a batch that kills its process every time
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS starts int NOT NULL DEFAULT 0;

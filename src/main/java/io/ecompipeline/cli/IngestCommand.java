@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.S3Objects;
-import io.ecompipeline.validate.BatchValidator;
+import io.ecompipeline.validate.FileValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -79,7 +79,7 @@ public final class IngestCommand {
         BatchEvents events = app.bean("batchEvents", BatchEvents.class);
         String incoming = context.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}");
         Summary summary = new Summary(app, context);
-        WaveProgress progress = new WaveProgress(s3, app.bean("batchValidator", BatchValidator.class), incoming,
+        WaveProgress progress = new WaveProgress(s3, app.bean("fileValidator", FileValidator.class), incoming,
                 context.resolvePropertyPlaceholders("{{pipeline.prefix.reports}}"),
                 TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{pipeline.progress-every}}")), waves.size());
         int n = 0;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.S3Objects;
 import io.ecompipeline.orchestrate.PendingBatches;
-import io.ecompipeline.validate.BatchValidator;
+import io.ecompipeline.validate.FileValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,7 +28,7 @@ final class WaveProgress {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final S3Objects s3;
-    private final BatchValidator validator;
+    private final FileValidator validator;
     private final String incomingPrefix;
     private final String reportsPrefix;
     private final Duration every;
@@ -43,7 +43,7 @@ final class WaveProgress {
     private long rowsAtStart;
     private long allCollectedAt;
 
-    WaveProgress(S3Objects s3, BatchValidator validator, String incomingPrefix, String reportsPrefix, Duration every,
+    WaveProgress(S3Objects s3, FileValidator validator, String incomingPrefix, String reportsPrefix, Duration every,
             int waves) {
         this.s3 = s3;
         this.validator = validator;

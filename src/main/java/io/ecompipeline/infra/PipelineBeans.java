@@ -23,11 +23,11 @@ import io.ecompipeline.ingest.BatchManifestAggregation;
 import io.ecompipeline.ingest.S3Objects;
 import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
-import io.ecompipeline.kpi.CategoryKpiAggregation;
+import io.ecompipeline.kpi.KpiItems;
 import io.ecompipeline.kpi.KpiTableWriter;
-import io.ecompipeline.kpi.OrderKpiAggregation;
 import io.ecompipeline.observe.ObservabilityBeans;
 import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.orchestrate.BatchFailures;
 import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
@@ -40,7 +40,9 @@ import io.ecompipeline.orchestrate.stepfunctions.WorkerSteps;
 import io.ecompipeline.routes.RoutesFolderReloader;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
-import io.ecompipeline.validate.BatchValidator;
+import io.ecompipeline.validate.BatchRules;
+import io.ecompipeline.validate.FileValidator;
+import io.ecompipeline.validate.RejectedRowFiles;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -158,20 +160,29 @@ public class PipelineBeans implements CamelConfiguration {
 
         // the batch steps
         String maxShare = settings.optional("pipeline.validation.max-rejected-share");
-        registry.bind("batchValidator", new BatchValidator(context, dataSource, objects, batches,
-                settings.get("pipeline.prefix.rejected"), maxShare == null ? null : Double.valueOf(maxShare),
+        int threads = settings.getInt("pipeline.validation.threads");
+        registry.bind("validationPool", context.getExecutorServiceManager().newFixedThreadPool(this, "validate-file",
+                threads > 0 ? threads : Runtime.getRuntime().availableProcessors()));
+        registry.bind("kpiWritePool", context.getExecutorServiceManager().newFixedThreadPool(this, "write-kpis",
+                settings.getInt("pipeline.dynamodb.writers")));
+        registry.bind("fileValidator", new FileValidator(context, dataSource, objects, batches,
                 settings.getInt("pipeline.validation.max-raw-chars"),
                 settings.getInt("pipeline.validation.max-field-chars"), settings.getMillis("pipeline.progress-every")));
+        registry.bind("batchRules", new BatchRules(dataSource, batches, incoming, settings.get("pipeline.prefix.rejected"),
+                maxShare == null ? null : Double.valueOf(maxShare)));
+        registry.bind("rejectedRowFiles", new RejectedRowFiles(dataSource, objects, batches,
+                settings.getInt("pipeline.validation.max-raw-chars")));
         registry.bind("stateApplier", new StateApplier(dataSource));
-        registry.bind("orderKpiAggregation", new OrderKpiAggregation());
-        registry.bind("categoryKpiAggregation", new CategoryKpiAggregation());
         PipelineMetrics metrics = ObservabilityBeans.metrics(context);
-        registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb, dataSource, orderTable, categoryTable,
+        registry.bind("kpiItems", new KpiItems(dataSource));
+        registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb,
                 settings.getInt("pipeline.dynamodb.max-write-attempts"), metrics));
         registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming,
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports"), metrics));
-        registry.bind("batchEvents", new BatchEvents(metrics));
+        BatchEvents events = new BatchEvents(metrics);
+        registry.bind("batchEvents", events);
+        registry.bind("batchFailures", new BatchFailures(batches, events));
 
         // the orchestrator: pendingBatches runs closed batches here, or starts their Step Functions executions
         registry.bind("processingLock", processingLock);
@@ -179,9 +190,9 @@ public class PipelineBeans implements CamelConfiguration {
         if ("stepfunctions".equals(orchestrator)) {
             stepFunctions(context, settings, aws, sqs, batches, lockTable);
         } else if ("local".equals(orchestrator)) {
-            registry.bind("pendingBatches", new PendingBatches(context.createProducerTemplate(), processingLock,
-                    batches, settings.getDuration("pipeline.batch.retry-interval"),
-                    settings.getInt("pipeline.batch.max-attempts"), metrics));
+            registry.bind("pendingBatches", new PendingBatches(processingLock, batches,
+                    settings.getDuration("pipeline.batch.retry-interval"), settings.getInt("pipeline.batch.max-attempts"),
+                    metrics));
         } else {
             throw new StartupException("pipeline.orchestrator must be local or stepfunctions, not " + orchestrator, null);
         }
@@ -241,7 +252,7 @@ public class PipelineBeans implements CamelConfiguration {
         ProducerTemplate producer = context.createProducerTemplate();
         IngestExecutions executions = new IngestExecutions(producer, batches, ingestArn[0],
                 settings.getDuration("pipeline.sfn.lock-expiry"));
-        context.getRegistry().bind("pendingBatches", executions);
+        context.getRegistry().bind("ingestExecutions", executions);
         WorkerSteps steps = new WorkerSteps(context, producer, batches,
                 context.getRegistry().lookupByNameAndType("batchEvents", BatchEvents.class), () -> {
                     try {

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Keys the pipeline derives from incoming keys, kept within S3's limit of 1,024 bytes. */
-final class S3Keys {
+public final class S3Keys {
 
     /** S3 allows 1,024 bytes; 16 stay free for a sibling such as {@code <key>.error.json}. */
     static final int MAX_KEY_BYTES = 1024 - 16;
@@ -18,7 +18,7 @@ final class S3Keys {
      * {@code prefix + relative}, or when that is too long, {@code prefix + hash + "-" + the end of relative} (the
      * file name's end, with its extension, stays readable; the hash keeps distinct names distinct).
      */
-    static String fit(String prefix, String relative) {
+    public static String fit(String prefix, String relative) {
         String key = prefix + relative;
         if (key.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES) {
             return key;

@@ -13,6 +13,6 @@ public class LocalOrchestratorRoutes extends RouteBuilder {
         from("timer:resume-batches?delay=1000&period={{pipeline.batch.retry-interval}}")
                 .routeId("resume-batches")
                 .routeDescription("Runs closed batches that wait: interrupted, failed earlier, or closed elsewhere")
-                .bean("pendingBatches", "runPending");
+                .to("direct:batch-closed");
     }
 }

@@ -1,98 +1,119 @@
 package io.ecompipeline.orchestrate;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.state.BatchFile;
 import io.ecompipeline.state.BatchStore;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The local orchestrator: under the processing lock, runs every closed batch that has not finished, oldest first, so
- * that batches apply in the order they closed whichever instance closed them. A batch that fails keeps its place
- * and is retried as a whole after {@code retry-interval}; once its attempts are used up it is dead-lettered and the
- * next one runs. Runs when a batch closes and periodically, which also resumes batches a crash interrupted.
+ * The local orchestrator's bookkeeping for the {@code process-pending} route (routes/batch.camel.yaml), which decides:
+ * it claims the oldest closed batch that has not ended under the processing lease, so that batches apply in the order
+ * they closed whichever instance closed them, and it times each run. A batch that failed keeps its place and is
+ * retried after {@code retry-interval} (doubling per failed attempt); the route dead-letters it after
+ * {@code max-attempts} failed attempts, or after {@code max-starts} starts that never ended (a batch that kills its
+ * process every time).
  */
 public class PendingBatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingBatches.class);
     /** The MDC key the log pattern shows (camel-mdc sets it from the batchId header inside the step routes). */
     public static final String BATCH_ID = "batchId";
+    private static final String STARTED = "pipelineBatchStarted";
+    private static final String CLAIMED = "pipelineClaimedBatches";
 
-    private final ProducerTemplate producer;
+    private final java.util.concurrent.atomic.AtomicBoolean inRound = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean wokenDuringRound = new java.util.concurrent.atomic.AtomicBoolean();
     private final ProcessingLock lock;
     private final BatchStore batches;
     private final Duration retryInterval;
     private final int maxAttempts;
     private final PipelineMetrics metrics;
 
-    public PendingBatches(ProducerTemplate producer, ProcessingLock lock, BatchStore batches, Duration retryInterval,
-            int maxAttempts, PipelineMetrics metrics) {
-        this.metrics = metrics;
-        this.producer = producer;
+    public PendingBatches(ProcessingLock lock, BatchStore batches, Duration retryInterval, int maxAttempts,
+            PipelineMetrics metrics) {
         this.lock = lock;
         this.batches = batches;
         this.retryInterval = retryInterval;
         this.maxAttempts = maxAttempts;
+        this.metrics = metrics;
     }
 
-    public synchronized void runPending() throws Exception {
-        if (batches.nextPending(retryInterval) == null) {
-            return;
+    /**
+     * Starts a round (the route then claims batches until none is left); false when a round is already running here.
+     * The seda consumer does not wait for a round whose steps went asynchronous (the parallel validation), so this is
+     * what keeps one batch at a time in this instance. A wake-up that arrives during a round is remembered.
+     */
+    public boolean beginRound() {
+        if (inRound.compareAndSet(false, true)) {
+            wokenDuringRound.set(false);
+            return true;
+        }
+        wokenDuringRound.set(true);
+        return false;
+    }
+
+    /**
+     * Claims the next batch to run: sets the headers {@code batchId} and {@code batchStarts} and returns true; false
+     * when none waits, when it is backing off after a failure, when it already ran in this round (it failed just now),
+     * or when another instance holds the processing lease.
+     */
+    public boolean claimNext(Exchange exchange) throws Exception {
+        String batchId = batches.nextPending(retryInterval);
+        String claimed = exchange.getProperty(CLAIMED, "", String.class);
+        if (batchId == null || claimed.contains("|" + batchId + "|")) {
+            return false;
         }
         if (!lock.tryAcquire()) {
-            LOG.info("Another instance holds the processing lock; closed batches wait for their turn");
-            return;
+            LOG.info("Another instance holds the processing lease; closed batches wait for their turn");
+            return false;
         }
-        try {
-            String batchId;
-            while ((batchId = batches.nextPending(retryInterval)) != null) {
-                lock.assertHeld();
-                // this method runs within the route of whichever batch closed last: log under the one it runs now
-                MDC.put(BATCH_ID, batchId);
-                int attempt = batches.startAttempt(batchId);
-                if (attempt > maxAttempts) {
-                    deadLetter(batchId);
-                    continue;
-                }
-                LOG.info("Processing batch (attempt {} of {})", attempt, maxAttempts);
-                long started = System.nanoTime();
-                try {
-                    producer.requestBodyAndHeader("direct:process-batch", null, "batchId", batchId);
-                } catch (CamelExecutionException e) {
-                    metrics.batchDuration(Duration.ofNanos(System.nanoTime() - started), PipelineMetrics.FAILED);
-                    if (attempt >= maxAttempts) {
-                        deadLetter(batchId);
-                        continue;
-                    }
-                    return; // the failed batch keeps its place; retried after retry-interval
-                }
-                metrics.batchDuration(Duration.ofNanos(System.nanoTime() - started), PipelineMetrics.FINISHED);
-                logDone(batchId, System.nanoTime() - started);
-            }
-        } finally {
-            MDC.remove(BATCH_ID);
-            lock.release();
-        }
+        lock.assertHeld();
+        MDC.put(BATCH_ID, batchId);
+        int starts = batches.startRun(batchId);
+        exchange.setProperty(CLAIMED, claimed + "|" + batchId + "|");
+        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.getMessage().setHeader("batchId", batchId);
+        exchange.getMessage().setHeader("batchStarts", starts);
+        LOG.info("Processing batch (attempt {} of {})", batches.attempts(batchId) + 1, maxAttempts);
+        return true;
     }
 
-    /** One line per processed batch with its throughput, for a person following the log. */
-    private void logDone(String batchId, long nanos) throws Exception {
+    /** A run that ended well: its duration and throughput, for the metrics and for a person following the log. */
+    public void finished(Exchange exchange) throws Exception {
+        String batchId = exchange.getMessage().getHeader("batchId", String.class);
+        long nanos = System.nanoTime() - exchange.getProperty(STARTED, System.nanoTime(), Long.class);
+        metrics.batchDuration(Duration.ofNanos(nanos), PipelineMetrics.FINISHED);
         long rows = 0;
         int files = 0;
-        for (var f : batches.files(batchId)) {
+        for (BatchFile f : batches.files(batchId)) {
             rows += f.rowsRead();
             files++;
         }
         double seconds = nanos / 1e9;
-        LOG.info(String.format(java.util.Locale.ROOT, "Batch done in %.1f s: %d files, %,d rows (%,.0f rows/s)",
-                seconds, files, rows, rows / Math.max(seconds, 0.001)));
+        LOG.info(String.format(Locale.ROOT, "Batch done in %.1f s: %d files, %,d rows (%,.0f rows/s)", seconds, files,
+                rows, rows / Math.max(seconds, 0.001)));
     }
 
-    private void deadLetter(String batchId) {
-        producer.requestBodyAndHeader("direct:batch-dead-letter", null, "batchId", batchId);
+    /** A run that failed (already logged and recorded by the failing step): its duration. */
+    public void failed(Exchange exchange) {
+        long nanos = System.nanoTime() - exchange.getProperty(STARTED, System.nanoTime(), Long.class);
+        metrics.batchDuration(Duration.ofNanos(nanos), PipelineMetrics.FAILED);
+    }
+
+    /**
+     * Ends a round: gives the lease back so another instance may process, and clears the log's batch id. Returns true
+     * when a wake-up came during the round (a batch may have closed after the round's last claim): wake up again.
+     */
+    public boolean endRound() {
+        MDC.remove(BATCH_ID);
+        lock.release();
+        inRound.set(false);
+        return wokenDuringRound.getAndSet(false);
     }
 }

@@ -41,11 +41,12 @@ public class BatchStore {
 
     public static final String COLLECTED = "collected";
     public static final String VALIDATED = "validated";
+    public static final String CHECKED = "checked";
     public static final String APPLIED = "applied";
     public static final String LOADED = "loaded";
     public static final String FINISHED = "finished";
     public static final String DEAD_LETTERED = "dead_lettered";
-    private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, APPLIED, LOADED, FINISHED);
+    private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, CHECKED, APPLIED, LOADED, FINISHED);
 
     private final DataSource dataSource;
 
@@ -119,15 +120,48 @@ public class BatchStore {
             s.setString(1, batchId);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    files.add(new BatchFile(batchId, r.getString("incoming_key"), r.getString("collected_key"),
-                            r.getString("kind"), r.getLong("size_bytes"), r.getInt("read_order"), r.getString("outcome"),
-                            r.getString("reason"), r.getString("detail"), r.getLong("rows_read"),
-                            r.getLong("rows_accepted"), readCounts(r.getString("rejected")), r.getString("rejected_key"),
-                            r.getString("final_key")));
+                    files.add(file(batchId, r));
                 }
             }
         }
         return files;
+    }
+
+    /** One file of a batch, by its key under collected/. */
+    public BatchFile file(String batchId, String collectedKey) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT * FROM pipeline.batch_files WHERE batch_id = ? AND collected_key = ?")) {
+            s.setString(1, batchId);
+            s.setString(2, collectedKey);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalArgumentException("Batch " + batchId + " has no file " + collectedKey);
+                }
+                return file(batchId, r);
+            }
+        }
+    }
+
+    /** The keys (under collected/) of the batch's files that are not validated yet, in read order. */
+    public List<String> filesToValidate(@Header("batchId") String batchId) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT collected_key FROM pipeline.batch_files WHERE batch_id = ? AND outcome IS NULL ORDER BY read_order")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    keys.add(r.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static BatchFile file(String batchId, ResultSet r) throws SQLException {
+        return new BatchFile(batchId, r.getString("incoming_key"), r.getString("collected_key"), r.getString("kind"),
+                r.getLong("size_bytes"), r.getInt("read_order"), r.getString("outcome"), r.getString("reason"),
+                r.getString("detail"), r.getLong("rows_read"), r.getLong("rows_accepted"),
+                readCounts(r.getString("rejected")), r.getString("rejected_key"), r.getString("final_key"));
     }
 
     private static Map<String, Long> readCounts(String json) {
@@ -139,8 +173,9 @@ public class BatchStore {
         }
     }
 
-    public void recordValidation(BatchFile file) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+    /** Records what validation made of a file, on the caller's connection (inside the file's staging transaction). */
+    public void recordValidation(Connection c, BatchFile file) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
                 "UPDATE pipeline.batch_files SET outcome = ?, reason = ?, detail = ?, rows_read = ?, rows_accepted = ?, "
                         + "rejected = ?::jsonb, rejected_key = ? WHERE batch_id = ? AND collected_key = ?")) {
             s.setString(1, file.outcome());
@@ -224,10 +259,13 @@ public class BatchStore {
         }
     }
 
-    /** Counts an attempt at the batch (before it starts, so an attempt a crash cut short counts) and returns it. */
-    public int startAttempt(String batchId) throws SQLException {
+    /**
+     * Counts a start of the batch and returns how many there were, crashed ones included: a batch whose processing
+     * kills its process every time is stopped by this count ({@code pipeline.batch.max-starts}), not by its attempts.
+     */
+    public int startRun(String batchId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE pipeline.batches SET attempts = attempts + 1 WHERE batch_id = ? RETURNING attempts")) {
+                "UPDATE pipeline.batches SET starts = starts + 1 WHERE batch_id = ? RETURNING starts")) {
             s.setString(1, batchId);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -236,12 +274,48 @@ public class BatchStore {
         }
     }
 
+    /** Failed attempts of the batch: steps that failed (a crash is not the batch's fault and does not count). */
+    public int attempts(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT attempts FROM pipeline.batches WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** Records a failed attempt: its error (shown in the dead-letter message) and one more attempt used. */
     public void markFailed(@Header("batchId") String batchId, String error) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE pipeline.batches SET error = ?, updated_at = now() WHERE batch_id = ?")) {
-            s.setString(1, error);
+                "UPDATE pipeline.batches SET error = ?, attempts = attempts + 1, updated_at = now() WHERE batch_id = ?")) {
+            s.setString(1, error == null ? "unknown error" : error);
             s.setString(2, batchId);
             s.executeUpdate();
+        }
+    }
+
+    /**
+     * Drops staged and rejected rows of every batch but {@code batchId}: only one batch is processed at a time, so
+     * anything else there was left by a batch that was dead-lettered or cut short. Keeps nothing per batch forever.
+     */
+    public void clearStagingExcept(@Header("batchId") String batchId) throws SQLException {
+        clearStaging("batch_id <> ?", batchId);
+    }
+
+    /** Drops the batch's staged and rejected rows (once they are applied and written, or the batch gave up). */
+    public void clearStaging(@Header("batchId") String batchId) throws SQLException {
+        clearStaging("batch_id = ?", batchId);
+    }
+
+    private void clearStaging(String where, String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            for (String table : List.of("stage_products", "stage_orders", "stage_lines", "stage_rejects")) {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM pipeline." + table + " WHERE " + where)) {
+                    s.setString(1, batchId);
+                    s.executeUpdate();
+                }
+            }
         }
     }
 

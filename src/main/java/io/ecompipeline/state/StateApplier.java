@@ -23,37 +23,41 @@ public class StateApplier {
     private static final String CLAIM = """
             UPDATE pipeline.batches SET status = 'applied', applied_seq = nextval('pipeline.batch_apply_seq'),
                    updated_at = now()
-             WHERE batch_id = ? AND status = 'validated'""";
+             WHERE batch_id = ? AND status = 'checked'""";
     private static final String DATES_BEFORE = """
             CREATE TEMP TABLE touched ON COMMIT DROP AS
             SELECT o.order_date FROM pipeline.orders o
-             WHERE o.order_id IN (SELECT order_id FROM pipeline.staged_orders WHERE batch_id = ?)""";
+             WHERE o.order_id IN (SELECT order_id FROM pipeline.stage_orders WHERE batch_id = ?)""";
+    /** A product's latest accepted row of the batch (by file read order and line) wins. */
     private static final String UPSERT_CATALOG = """
             INSERT INTO pipeline.catalog (product_id, category, name, price, batch_id)
             SELECT DISTINCT ON (product_id) product_id, category, name, price, batch_id
-              FROM pipeline.staged_products WHERE batch_id = ? ORDER BY product_id, row_seq DESC
+              FROM pipeline.stage_products WHERE batch_id = ? ORDER BY product_id, file_order DESC, line DESC
             ON CONFLICT (product_id) DO UPDATE SET category = EXCLUDED.category, name = EXCLUDED.name,
                    price = EXCLUDED.price, batch_id = EXCLUDED.batch_id""";
+    /** The batch rules left one row per order id. */
     private static final String UPSERT_ORDERS = """
             INSERT INTO pipeline.orders (order_id, user_id, order_date, total_amount, status, returned, batch_id)
             SELECT order_id, user_id, order_date, total_amount, status, status IN ('returned', 'refunded'), batch_id
-              FROM pipeline.staged_orders WHERE batch_id = ?
+              FROM pipeline.stage_orders WHERE batch_id = ?
             ON CONFLICT (order_id) DO UPDATE SET user_id = EXCLUDED.user_id, order_date = EXCLUDED.order_date,
                    total_amount = EXCLUDED.total_amount, status = EXCLUDED.status, returned = EXCLUDED.returned,
                    batch_id = EXCLUDED.batch_id""";
     private static final String DELETE_REPLACED_LINES = """
             DELETE FROM pipeline.order_lines l
-             USING (SELECT DISTINCT order_id, product_id FROM pipeline.staged_lines WHERE batch_id = ?) s
+             USING (SELECT DISTINCT order_id, product_id FROM pipeline.stage_lines WHERE batch_id = ?) s
              WHERE l.order_id = s.order_id AND l.product_id = s.product_id""";
+    /** A line's category is resolved now (CONTRACT §4): the catalog already holds this batch's products. */
     private static final String INSERT_LINES = """
             INSERT INTO pipeline.order_lines (order_id, product_id, quantity, unit_price, category, batch_id)
-            SELECT order_id, product_id, quantity, unit_price, category, batch_id
-              FROM pipeline.staged_lines WHERE batch_id = ? ORDER BY row_seq""";
+            SELECT l.order_id, l.product_id, l.quantity, l.unit_price, c.category, l.batch_id
+              FROM pipeline.stage_lines l JOIN pipeline.catalog c USING (product_id)
+             WHERE l.batch_id = ?""";
     private static final String DATES_AFTER = """
             INSERT INTO touched
             SELECT o.order_date FROM pipeline.orders o
-             WHERE o.order_id IN (SELECT order_id FROM pipeline.staged_orders WHERE batch_id = ?
-                                  UNION SELECT order_id FROM pipeline.staged_lines WHERE batch_id = ?)""";
+             WHERE o.order_id IN (SELECT order_id FROM pipeline.stage_orders WHERE batch_id = ?
+                                  UNION SELECT order_id FROM pipeline.stage_lines WHERE batch_id = ?)""";
     private static final String RECORD_DATES = """
             UPDATE pipeline.batches
                SET touched_dates = ARRAY(SELECT DISTINCT order_date FROM touched ORDER BY 1)
@@ -82,7 +86,7 @@ public class StateApplier {
                 int lines = update(c, INSERT_LINES, batchId);
                 update(c, DATES_AFTER, batchId, batchId);
                 update(c, RECORD_DATES, batchId);
-                for (String staged : new String[] {"staged_products", "staged_orders", "staged_lines"}) {
+                for (String staged : new String[] {"stage_products", "stage_orders", "stage_lines"}) {
                     update(c, "DELETE FROM pipeline." + staged + " WHERE batch_id = ?", batchId);
                 }
                 c.commit();

@@ -19,7 +19,7 @@ public final class RowRules {
             Set.of("pending", "processing", "shipped", "delivered", "completed", "cancelled", "returned", "refunded");
     public static final Set<String> RETURNED_STATUSES = Set.of("returned", "refunded");
 
-    private static final Pattern POSITIVE_INTEGER = Pattern.compile("\\+?\\d{1,18}");
+    private static final Pattern POSITIVE_INTEGER = Pattern.compile("\\+?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,4})?");
     private static final Pattern ORDER_DATE = Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?");
@@ -48,6 +48,9 @@ public final class RowRules {
             if (value.isEmpty() && !optional) {
                 return reject("missing_" + column, column + " is empty");
             }
+            if (value.indexOf('\0') >= 0) {
+                return reject("invalid_" + column, column + " holds a NUL character (U+0000)");
+            }
             Rejection rejection = switch (column) {
                 case "order_id", "user_id", "product_id", "quantity" -> positiveInteger(column, value);
                 case "total_amount", "unit_price", "price" -> nonNegativeDecimal(column, value);
@@ -66,8 +69,19 @@ public final class RowRules {
         return new Result(null, new Rejection(reason, detail));
     }
 
+    /** Integers > 0 in the signed 64-bit range: 19-digit (Snowflake-style) ids are common and accepted. */
     private static Rejection positiveInteger(String column, String value) {
-        if (!POSITIVE_INTEGER.matcher(value).matches() || Long.parseLong(value) <= 0) {
+        if (!POSITIVE_INTEGER.matcher(value).matches()) {
+            return new Rejection("invalid_" + column, column + " must be an integer > 0, got '" + abbreviate(value) + "'");
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return new Rejection("invalid_" + column, column + " must be at most " + Long.MAX_VALUE
+                    + " (a signed 64-bit integer), got '" + abbreviate(value) + "'");
+        }
+        if (parsed <= 0) {
             return new Rejection("invalid_" + column, column + " must be an integer > 0, got '" + abbreviate(value) + "'");
         }
         return null;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProgressLogTest {
 
-    private static final Set<String> STEP_LOGGERS = Set.of("BatchValidator", "StateApplier", "KpiTableWriter",
+    private static final Set<String> STEP_LOGGERS = Set.of("FileValidator", "BatchRules", "StateApplier", "KpiTableWriter",
             "BatchFinisher", "PendingBatches");
 
     @TempDir

@@ -163,7 +163,7 @@ class ValidationRulesTest {
         String csv = new String(objects.get("rejected/" + batchId + "/" + name + ".rejected.csv"), StandardCharsets.UTF_8);
         List<List<String>> rows = ReferenceKpis.parse(csv);
         assertThat(rows.get(0)).containsExactly("file", "line", "reason", "detail", "raw");
-        return rows.subList(1, rows.size()).stream().peek(r -> assertThat(r.get(0)).isEqualTo(name))
+        return rows.subList(1, rows.size()).stream().peek(r -> assertThat(r.get(0)).isEqualTo("incoming/" + name))
                 .map(r -> r.get(1) + "|" + r.get(2) + "|" + r.get(4)).toList();
     }
 

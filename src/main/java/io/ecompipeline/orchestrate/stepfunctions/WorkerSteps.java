@@ -37,8 +37,7 @@ public class WorkerSteps {
 
     public Map<String, Object> validateApply(JsonNode input) throws Exception {
         String batchId = batchId(input);
-        step("direct:validate-batch", batchId);
-        step("direct:apply-batch", batchId);
+        step("direct:activity-validate-apply", batchId);
         long accepted = 0;
         long rejected = 0;
         int quarantined = 0;
@@ -59,13 +58,13 @@ public class WorkerSteps {
     public Map<String, Object> computeKpis(JsonNode input) throws Exception {
         String batchId = batchId(input);
         List<?> dates = batches.touchedDates(batchId);
-        step("direct:compute-kpis", batchId);
+        step("direct:activity-compute-kpis", batchId);
         return ActivityTasks.output("batchId", batchId, "orderDates", dates.size());
     }
 
     public Map<String, Object> finishBatch(JsonNode input) throws Exception {
         String batchId = batchId(input);
-        step("direct:finish-batch", batchId);
+        step("direct:activity-finish-batch", batchId);
         events.finished(batchId);
         // the next closed batch may start now (its execution waits for this one's lock release)
         context.getExecutorServiceManager().newThread("sfn-next-batch", batchEnded).start();
@@ -80,19 +79,15 @@ public class WorkerSteps {
                 "lastDay", String.valueOf(r.lastDay()));
     }
 
-    /** Runs a step route; a failure is recorded on the batch (as the local orchestrator does) before it is reported. */
+    /**
+     * Runs an activity's route. A failure was already logged and recorded on the batch by the route's one failure path
+     * (routes/batch.yaml, batch-step-failure); its original exception is what the task reports.
+     */
     private void step(String uri, String batchId) throws Exception {
         try {
             producer.requestBodyAndHeader(uri, null, "batchId", batchId);
         } catch (CamelExecutionException e) {
-            Exception error = e.getCause() instanceof Exception cause ? cause : e;
-            try {
-                batches.markFailed(batchId, TaskErrors.classify(error) + ": " + error.getMessage());
-            } catch (Exception recording) {
-                error.addSuppressed(recording);
-            }
-            events.failed(batchId, error);
-            throw error;
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 

@@ -1,0 +1,37 @@
+package io.ecompipeline.orchestrate;
+
+import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.state.BatchStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure path of a batch step, for both orchestrators (the {@code batch-step-failure} route configuration in
+ * routes/batch.camel.yaml): logs the failure once, with the original exception's stack trace, records it on the batch
+ * (its error, one failed attempt) and tells in-process listeners. The exception itself travels on unchanged to the
+ * caller (the local orchestrator's route, or the Step Functions worker that reports it as the task's error).
+ */
+public class BatchFailures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchFailures.class);
+
+    private final BatchStore batches;
+    private final BatchEvents events;
+
+    public BatchFailures(BatchStore batches, BatchEvents events) {
+        this.batches = batches;
+        this.events = events;
+    }
+
+    public void record(@Header("batchId") String batchId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception error,
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId) throws Exception {
+        String message = error == null ? "unknown error" : String.valueOf(error.getMessage());
+        LOG.error("Batch step {} failed: {}", routeId, message, error);
+        batches.markFailed(batchId, message);
+        events.failed(batchId, error);
+    }
+}
