@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service killed with SIGKILL at random instants (collecting, validating, applying, writing KPIs, archiving) and
- * restarted: the KPIs and the S3 layout equal a clean run's. Two instances on the same bucket: the same.
+ * The service killed with SIGKILL at random instants (collecting, validating, applying, writing KPIs, archiving; the
+ * first kill always while a batch's files are being validated in parallel) and restarted: the KPIs and the S3 layout equal a clean run's. Two instances on the same bucket: the same.
  */
 class CrashRecoveryTest {
 
@@ -23,6 +23,7 @@ class CrashRecoveryTest {
         Path input = CrashScenario.labSampleWaves(Path.of("src/test/resources/lab-sample"), work.resolve("in"));
         CrashScenario.Result result = new CrashScenario(TestPipeline.services(), work).run(input, 42L, 4, 1);
         assertThat(result.kills()).isPositive();
+        assertThat(result.killPhases()).first().isEqualTo(CrashScenario.VALIDATING); // mid parallel validation
         assertThat(result.divergences()).isEmpty();
         // no credential reaches a log (the embedded servers' keys stand in for real ones)
         try (var logs = java.nio.file.Files.list(Path.of("target/fault-logs/seed-42-instances-1"))) {

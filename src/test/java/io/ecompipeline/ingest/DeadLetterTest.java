@@ -34,7 +34,24 @@ class DeadLetterTest {
             // the KPI table disappears: every attempt fails while loading KPIs
             pipeline.bean("dynamoDbClient", DynamoDbClient.class).deleteTable(b -> b.tableName("OrderKPIs"));
 
-            assertThat(pipeline.ingest(in, work.resolve("out"))).isEqualTo(1);
+            try (io.ecompipeline.support.LogCapture log = io.ecompipeline.support.LogCapture.attach()) {
+                assertThat(pipeline.ingest(in, work.resolve("out"))).isEqualTo(1);
+                // each failed attempt is logged once, with the original exception and its stack trace
+                List<org.apache.logging.log4j.core.LogEvent> failures = log.events().stream()
+                        .filter(e -> e.getMessage().getFormattedMessage().startsWith("Batch step ")).toList();
+                assertThat(failures).hasSize(2).allSatisfy(e -> {
+                    assertThat(e.getLevel().name()).isEqualTo("ERROR");
+                    assertThat(e.getThrown()).isNotNull();
+                    Throwable root = e.getThrown();
+                    while (root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    assertThat(root).isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
+                    assertThat(e.getThrown().getStackTrace()).isNotEmpty();
+                });
+                assertThat(log.events()).filteredOn(e -> e.getThrown() != null).hasSize(2);
+                assertThat(log.containing("Batch dead-lettered: its 2 attempts failed")).hasSize(1);
+            }
 
             List<List<String>> files = TestPipeline.readCsv(work.resolve("out/files.csv"));
             assertThat(files).hasSize(3).allSatisfy(f -> assertThat(f.get(1)).isEqualTo("pending"));

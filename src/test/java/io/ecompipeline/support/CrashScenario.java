@@ -77,6 +77,9 @@ public final class CrashScenario {
         return Map.of("pipeline.batch.min-order-files", "2", "pipeline.batch.min-item-files", "6");
     }
 
+    /** FileValidator's line for a file it validated: while it is logged, the batch's other files are in progress. */
+    public static final String VALIDATING = " rows read, ";
+
     public Result run(Path input, long seed, int maxKills, int instances) throws Exception {
         List<String> kills = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
@@ -105,10 +108,12 @@ public final class CrashScenario {
                             victim = children.get(i);
                         }
                         // kill at a random instant of a random phase: starting, collecting, processing a batch
+                        // the first kill comes as the first file of a batch is validated: the batch's other files
+                        // are still being validated in parallel
                         String[] phases = {"ecom-pipeline is running", "Collected incoming/", "Processing batch"};
-                        String phase = phases[random.nextInt(phases.length)];
+                        String phase = killed.get() == 0 ? VALIDATING : phases[random.nextInt(phases.length)];
                         victim.awaitLog(phase, 15_000);
-                        Thread.sleep(random.nextInt(phase.startsWith("Processing") ? 3000 : 800));
+                        Thread.sleep(phase.equals(VALIDATING) ? 0 : random.nextInt(phase.startsWith("Processing") ? 3000 : 800));
                         if (done.get()) {
                             return;
                         }

@@ -62,4 +62,27 @@ class RowRulesTest {
         assertThat(r.rejection()).isNull();
         assertThat(r.values().get(3)).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "9223372036854775807|accepted",
+            "1234567890123456789|accepted",
+            "+0009223372036854775807|accepted",
+            "9223372036854775808|must be at most 9223372036854775807",
+            "12345678901234567890|must be at most 9223372036854775807"})
+    void idsAreSigned64BitIntegers(String id, String expected) {
+        RowRules.Result r = RowRules.check(FileKind.ORDERS, List.of(id, id, "2025-01-01", "1", "shipped"));
+        if (expected.equals("accepted")) {
+            assertThat(r.rejection()).isNull();
+        } else {
+            assertThat(r.rejection().reason()).isEqualTo("invalid_order_id");
+            assertThat(r.rejection().detail()).contains(expected).contains("signed 64-bit");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNulCharacterRejectsTheRow() {
+        RowRules.Result r = RowRules.check(FileKind.PRODUCTS, List.of("1", "Bo\0oks", "Dune", "1.00"));
+        assertThat(r.rejection().reason()).isEqualTo("invalid_category");
+    }
 }
