@@ -72,4 +72,26 @@ class DeadLetterTest {
             assertThat(dead.get("files")).hasSize(3);
         }
     }
+
+    @Test
+    void aBatchThatNeverEndsIsDeadLetteredByItsStartsNotItsAttempts() throws Exception {
+        Path in = Files.createDirectories(work.resolve("in2"));
+        Files.writeString(in.resolve("products.csv"), "product_id,category,name,price\n1,Books,Dune,10.00\n");
+        // max-starts 0: the first start already counts as one start too many (as after a crash loop)
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.max-starts", "0"));
+                io.ecompipeline.support.LogCapture log = io.ecompipeline.support.LogCapture.attach()) {
+            assertThat(pipeline.ingest(in, work.resolve("out2"))).isEqualTo(1);
+            assertThat(log.containing("Batch dead-lettered: it was started 1 times without ending")).hasSize(1);
+            assertThat(log.events()).filteredOn(e -> e.getThrown() != null).isEmpty();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestPipeline.services().jdbcUrl(),
+                    TestPipeline.services().jdbcUser(), TestPipeline.services().jdbcPassword());
+                    java.sql.ResultSet r = c.createStatement().executeQuery(
+                            "SELECT status, attempts, starts FROM pipeline.batches")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("dead_lettered");
+                assertThat(r.getInt(2)).as("no attempt failed").isZero();
+                assertThat(r.getInt(3)).isEqualTo(1);
+            }
+        }
+    }
 }

@@ -125,4 +125,43 @@ class ServiceModeTest {
             assertThat(onlyReport(pipeline).get("totals").get("archived").asInt()).isEqualTo(3);
         }
     }
+
+    @Test
+    void arrivalsAreCollectedWhileABatchRuns() throws Exception {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.min-order-files", "1",
+                "pipeline.batch.min-item-files", "1", "pipeline.batch.force-after", "1h"));
+                java.sql.Connection blocker = java.sql.DriverManager.getConnection(TestPipeline.services().jdbcUrl(),
+                        TestPipeline.services().jdbcUser(), TestPipeline.services().jdbcPassword());
+                java.sql.Connection watcher = java.sql.DriverManager.getConnection(TestPipeline.services().jdbcUrl(),
+                        TestPipeline.services().jdbcUser(), TestPipeline.services().jdbcPassword())) {
+            // the first batch's rules wait on this lock: it runs for as long as the test wants
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("LOCK TABLE pipeline.orders IN ACCESS EXCLUSIVE MODE");
+            drop(pipeline, "products.csv", PRODUCTS);
+            drop(pipeline, "orders_1.csv", orders(1));
+            drop(pipeline, "order_items_1.csv", items(1));
+            await("the first batch validated and waiting", Duration.ofSeconds(30),
+                    () -> "validated".equals(status(watcher)));
+
+            drop(pipeline, "orders_2.csv", orders(2));
+            await("the new arrival collected", Duration.ofSeconds(20),
+                    () -> keys(pipeline, "collected/").stream().anyMatch(k -> k.endsWith("/orders_2.csv")));
+            await("the new arrival in the open batch", Duration.ofSeconds(20),
+                    () -> pipeline.bean("batchCompletion", BatchCompletion.class).hasOpenBatch());
+            assertThat(status(watcher)).as("the first batch has not ended").isEqualTo("validated");
+
+            blocker.rollback();
+            await("the first batch finished", Duration.ofSeconds(30), () -> "finished".equals(status(watcher)));
+            assertThat(onlyReport(pipeline).get("totals").get("archived").asInt()).isEqualTo(3);
+            assertThat(keys(pipeline, "collected/")).singleElement().asString().endsWith("/orders_2.csv");
+        }
+    }
+
+    /** The status of the only (or first) batch. */
+    private static String status(java.sql.Connection c) throws java.sql.SQLException {
+        try (var r = c.createStatement().executeQuery(
+                "SELECT status FROM pipeline.batches ORDER BY first_arrival LIMIT 1")) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
 }
