@@ -23,15 +23,15 @@ final class ChildServices implements AutoCloseable {
     private final Path log;
     private final Map<String, String> settings;
     private final double startSeconds;
-    private final Thread killOnExit;
+    private final Thread stopOnExit;
 
     private ChildServices(Process process, Path log, Map<String, String> settings, double startSeconds) {
         this.process = process;
         this.log = log;
         this.settings = settings;
         this.startSeconds = startSeconds;
-        this.killOnExit = new Thread(process::destroyForcibly, "bench-services-kill");
-        Runtime.getRuntime().addShutdownHook(killOnExit);
+        this.stopOnExit = new Thread(this::stopQuietly, "bench-services-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** Starts them with files under {@code work}; returns when their settings file is written (they are up). */
@@ -74,7 +74,10 @@ final class ChildServices implements AutoCloseable {
         return log;
     }
 
-    /** Stops them (SIGTERM: they stop their servers in a shutdown hook); returns the seconds it took. */
+    /**
+     * Stops them with SIGTERM: they stop their servers in a shutdown hook (a SIGKILL would leave PostgreSQL, a process
+     * of its own, running); returns the seconds it took.
+     */
     double stop() throws InterruptedException {
         long t0 = System.nanoTime();
         process.destroy();
@@ -82,11 +85,25 @@ final class ChildServices implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
         } catch (IllegalStateException e) {
             // already shutting down: the hook runs and finds the process gone
         }
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** When the benchmark ends early (an error, Ctrl-C): the servers must not outlive it. */
+    private void stopQuietly() {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+        }
     }
 
     @Override

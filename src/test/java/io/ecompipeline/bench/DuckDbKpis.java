@@ -62,8 +62,8 @@ public final class DuckDbKpis {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE o AS SELECT order_id, user_id, " + (lenient ? "TRY_CAST" : "CAST")
                     + "(substr(trim(order_date), 1, 10) AS DATE) AS d, lower(trim(status)) IN ('returned', 'refunded') "
-                    + "AS ret FROM " + csv(orders, "'order_id': 'BIGINT', 'user_id': 'BIGINT', 'order_date': 'VARCHAR', "
-                    + "'total_amount': 'VARCHAR', 'status': 'VARCHAR'", lenient)
+                    + "AS ret FROM " + csv(orders, "'order_id': 'BIGINT', 'user_id': 'BIGINT', "
+                    + "'order_date': 'VARCHAR', 'total_amount': 'VARCHAR', 'status': 'VARCHAR'", lenient)
                     + (lenient ? " WHERE d IS NOT NULL" : ""));
             st.execute("CREATE TEMP TABLE i AS SELECT order_id, product_id, quantity, "
                     + "CAST(unit_price * 1000000 AS BIGINT) AS micros FROM " + csv(items, "'order_id': 'BIGINT', "
@@ -73,7 +73,8 @@ public final class DuckDbKpis {
                     lenient)
                     + " GROUP BY product_id");
             try (ResultSet rs = st.executeQuery("""
-                    WITH l AS (SELECT order_id, sum(quantity * micros) AS rev, sum(quantity) AS qty FROM i GROUP BY ALL),
+                    WITH l AS (SELECT order_id, sum(quantity * micros) AS rev, sum(quantity) AS qty
+                               FROM i GROUP BY ALL),
                     d AS (SELECT o.d, count(*) AS n, coalesce(sum(l.rev), 0) AS rev, coalesce(sum(l.qty), 0) AS qty,
                                  count(*) FILTER (WHERE o.ret) AS r, count(DISTINCT o.user_id) AS users
                           FROM o LEFT JOIN l USING (order_id) GROUP BY o.d)
@@ -92,7 +93,8 @@ public final class DuckDbKpis {
                     c AS (SELECT oc.category, o.d, sum(oc.rev) AS rev, count(*) AS n, count(*) FILTER (WHERE o.ret) AS r
                           FROM oc JOIN o USING (order_id) GROUP BY ALL)
                     SELECT category, strftime(d, '%Y-%m-%d'), CAST((2 * rev + 10000) // 20000 AS BIGINT),
-                           CAST((2 * rev + n * 10000) // (2 * n * 10000) AS BIGINT), CAST((20000 * r + n) // (2 * n) AS BIGINT)
+                           CAST((2 * rev + n * 10000) // (2 * n * 10000) AS BIGINT),
+                           CAST((20000 * r + n) // (2 * n) AS BIGINT)
                     FROM c""")) {
                 while (rs.next()) {
                     categoryKpis.put(rs.getString(1) + "\u0000" + rs.getString(2), List.of(rs.getString(1),

@@ -171,15 +171,18 @@ public final class IngestBenchmark {
         config.put("pipeline.poll.delay", "200"); // as IngestCommand.run()
         PhaseTimer timer = new PhaseTimer();
         long appStart = System.nanoTime();
-        PipelineApp app = new PipelineApp(config);
+        PipelineApp app = null;
         int ingestCode;
         double appStartSeconds;
         double ingestSeconds;
         double appStopSeconds;
+        double servicesStopSeconds;
         double historySeconds = 0;
         long heapBaseline;
         long collectStart;
+        String loadAverage;
         try {
+            app = new PipelineApp(config);
             app.start();
             timer.setCamelContext(app.context());
             ServiceHelper.startService(timer);
@@ -204,6 +207,7 @@ public final class IngestBenchmark {
             System.out.printf("bench-ingest: ingesting %s as one batch%n", input.description());
             System.gc();
             heapBaseline = usedHeapBytes();
+            loadAverage = loadAverage();
             timer.reset();
             collectStart = System.nanoTime();
             ingestCode = new IngestCommand(input.dir(), work.resolve("output"), WAVE_TIMEOUT).run(app);
@@ -214,10 +218,15 @@ public final class IngestBenchmark {
             }
         } finally {
             long t = System.nanoTime();
-            app.close();
-            appStopSeconds = (System.nanoTime() - t) / 1e9;
+            try {
+                if (app != null) {
+                    app.close();
+                }
+            } finally {
+                appStopSeconds = (System.nanoTime() - t) / 1e9;
+                servicesStopSeconds = services.stop();
+            }
         }
-        double servicesStopSeconds = services.stop();
 
         // 4. DuckDB on the same files, and the check of the pipeline's KPIs
         String duckVersion = DuckDbKpis.warmUp();
@@ -269,14 +278,14 @@ public final class IngestBenchmark {
             long t = System.nanoTime();
             cliCode = pb.start().waitFor();
             cliSeconds = (System.nanoTime() - t) / 1e9;
-            cliDifferences = expected == null ? List.of() : compare(expected, out);
+            cliDifferences = expected == null ? differences : compare(expected, out);
         }
 
         // 6. the report
         new Report(options, input, history, timer, collectStart, heapBaseline, duck, duckVersion, duckNote, expectedBy,
-                differences, ingestCode).print(new Report.Process(jvmBootMillis / 1000.0, services.startSeconds(),
-                appStartSeconds, ingestSeconds, appStopSeconds, servicesStopSeconds, historySeconds, cliSeconds,
-                cliCode, cliDifferences));
+                differences, ingestCode, loadAverage).print(new Report.Process(jvmBootMillis / 1000.0,
+                services.startSeconds(), appStartSeconds, ingestSeconds, appStopSeconds, servicesStopSeconds,
+                historySeconds, cliSeconds, cliCode, cliDifferences));
         return ingestCode == 0 && differences.isEmpty() && cliCode == 0 && cliDifferences.isEmpty() ? 0 : 1;
     }
 
@@ -320,7 +329,8 @@ public final class IngestBenchmark {
             }
             bytes += Files.size(f);
         }
-        String description = String.format("%s: %d files, %,d rows read, %.1f MB", dir, files.size(), rows, bytes / 1e6);
+        String description = String.format("%s: %d files, %,d rows read, %.1f MB", dir, files.size(), rows,
+                bytes / 1e6);
         return new Input(dir, description, rows, only(files, "orders_"), only(files, "order_items_"),
                 only(files, "products"), false);
     }
@@ -337,6 +347,16 @@ public final class IngestBenchmark {
             }
         }
         return used;
+    }
+
+    /** The 1, 5 and 15 minutes load averages (Linux), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2] + " (1 / 5 / 15 min)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** The -Xmx this JVM was started with, or null. */

@@ -19,8 +19,7 @@ final class Report {
             new Phase("DynamoDB write", "direct:write-order-kpis", "direct:write-category-kpis"),
             new Phase("finish", "direct:finish-batch"));
     /** Today's KPI routes, which query, fold and write in one: shown when the split endpoints are not there. */
-    private static final Phase OLD_KPIS = new Phase("KPIs (query+fold+write)", "direct:order-kpis",
-            "direct:category-kpis");
+    private static final Phase OLD_KPIS = new Phase("KPIs", "direct:order-kpis", "direct:category-kpis");
     /** The steps process-batch calls directly; the batch's time outside them is shown as "other". */
     private static final String[] TOP_STEPS = {"direct:validate-batch", "direct:batch-rules", "direct:apply-batch",
         "direct:compute-kpis", "direct:finish-batch"};
@@ -37,10 +36,11 @@ final class Report {
     private final String expectedBy;
     private final List<String> differences;
     private final int ingestCode;
+    private final String loadAverage;
 
     Report(IngestBenchmark.Options options, IngestBenchmark.Input input, IngestBenchmark.Input history,
             PhaseTimer timer, long collectStart, long heapBaseline, DuckDbKpis.Result duck, String duckVersion,
-            String duckNote, String expectedBy, List<String> differences, int ingestCode) {
+            String duckNote, String expectedBy, List<String> differences, int ingestCode, String loadAverage) {
         this.options = options;
         this.input = input;
         this.history = history;
@@ -53,6 +53,7 @@ final class Report {
         this.expectedBy = expectedBy;
         this.differences = differences;
         this.ingestCode = ingestCode;
+        this.loadAverage = loadAverage;
     }
 
     /** The whole-process figures, in seconds. */
@@ -78,7 +79,9 @@ final class Report {
             out.append(String.format("history: %s; loaded through the pipeline (ingest, one batch) in %.1f s%n",
                     history.description(), p.history()));
         }
-        out.append(String.format("ingest:  exit %d%n%n", ingestCode));
+        out.append(String.format("ingest:  exit %d%n", ingestCode));
+        out.append(String.format("machine: %d cores, load average %s when the batch started (other processes make "
+                + "the figures slower and noisier)%n%n", Runtime.getRuntime().availableProcessors(), loadAverage));
 
         out.append(String.format("%-24s %-55s %5s %9s %12s%n", "phase", "measured as", "calls", "seconds", "rows/s"));
         line(out, "collect", "upload start -> direct:process-batch starts", -1, collect, rows);
@@ -94,12 +97,16 @@ final class Report {
             }
             if (phase.name().equals("DynamoDB write") && timer.calls("direct:query-order-kpis",
                     "direct:write-order-kpis") == 0 && timer.calls(OLD_KPIS.endpoints()) > 0) {
-                line(out, "  " + OLD_KPIS.name(), String.join(" + ", OLD_KPIS.endpoints()),
-                        timer.calls(OLD_KPIS.endpoints()), timer.seconds(OLD_KPIS.endpoints()), rows);
+                for (String e : OLD_KPIS.endpoints()) { // today's routes: query, fold and write in one
+                    line(out, "  " + e.substring("direct:".length()), e + " (query+fold+write)", timer.calls(e),
+                            timer.seconds(e), rows);
+                }
+            }
+            if (phase.name().equals("DynamoDB write")) {
+                line(out, "  KPIs in all", "direct:compute-kpis", timer.calls("direct:compute-kpis"),
+                        timer.seconds("direct:compute-kpis"), rows);
             }
         }
-        line(out, "  KPIs in all", "direct:compute-kpis", timer.calls("direct:compute-kpis"),
-                timer.seconds("direct:compute-kpis"), rows);
         double steps = timer.seconds(TOP_STEPS);
         line(out, "  other", "process-batch outside its steps", -1, batch < 0 || steps < 0 ? -1 : batch - steps, 0);
         line(out, "batch", PhaseTimer.PROCESS_BATCH, timer.calls(PhaseTimer.PROCESS_BATCH), batch, rows);
@@ -137,8 +144,8 @@ final class Report {
         if (!duckNote.isEmpty()) {
             out.append("DuckDB: ").append(duckNote).append('\n');
         }
-        out.append(String.format("KPIs equal: %s (the ingest output's order_kpis.csv and category_kpis.csv against %s)%n",
-                differences.isEmpty() ? "yes" : "no", expectedBy));
+        out.append(String.format("KPIs equal: %s (the ingest output's order_kpis.csv and category_kpis.csv against "
+                + "%s)%n", differences.isEmpty() ? "yes" : "no", expectedBy));
         differences.stream().limit(10).forEach(d -> out.append("  ").append(d).append('\n'));
         if (differences.size() > 10) {
             out.append(String.format("  ... %,d differences in all%n", differences.size()));
