@@ -63,6 +63,10 @@ public final class LocalLauncher {
                 System.exit(2);
             }
         }
+        // This JVM ends by a signal and stops the servers in its own shutdown hook. ElasticMQ's actor system would
+        // then try to register its shutdown hook while the JVM is already shutting down, and warn that it cannot;
+        // it is stopped by our hook anyway (its settings are read from system properties, as Typesafe Config does).
+        System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         LocalServices services = LocalServices.start(null, s3Dir);
         Map<String, String> settings = new LinkedHashMap<>(services.pipelineProperties());
         // the servers start empty: the application creates the bucket, tables and queues
