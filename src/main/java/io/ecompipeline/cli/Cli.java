@@ -29,7 +29,8 @@ public final class Cli {
                        [--export true|false] [--days-per-commit N]
               hawtio                            (bin/ecom-pipeline) the Hawtio console for a running `run`, in its own JVM
               services [--properties-file F]    (bin/ecom-pipeline) only the embedded S3, DynamoDB, SQS and PostgreSQL
-                                                servers; prints (and writes to F) the settings that reach them
+                       [--s3-dir D]               servers; prints (and writes to F) the settings that reach them;
+                                                  with D, S3 keeps its objects as files in D
               help                              this text
 
             Configuration: src/main/resources/application.properties; override any key with -Dkey=value or an

@@ -44,19 +44,30 @@ public final class LocalLauncher {
     }
 
     /**
-     * {@code services [--properties-file FILE]}: starts the embedded servers (throw-away state) and keeps them up
-     * until stopped (Ctrl-C, SIGTERM); prints the application's settings for them and writes them to FILE as a
-     * properties file, for a process started on its own (such as {@code camel run}, see {@code bin/camel-run}).
+     * {@code services [--properties-file FILE] [--s3-dir DIR]}: starts the embedded servers (throw-away state) and
+     * keeps them up until stopped (Ctrl-C, SIGTERM); prints the application's settings for them and writes them to
+     * FILE as a properties file, for a process started on its own (such as {@code camel run}, see
+     * {@code bin/camel-run}). With DIR, S3 keeps its objects as files there instead of in memory (the ingest
+     * benchmark's large inputs; DIR is left as it is on stop).
      */
     private static void services(String[] args) throws Exception {
         Path file = null;
-        if (args.length == 3 && args[1].equals("--properties-file")) {
-            file = Path.of(args[2]);
-        } else if (args.length != 1) {
-            System.err.println("usage: ecom-pipeline services [--properties-file FILE]");
-            System.exit(2);
+        Path s3Dir = null;
+        for (int i = 1; i < args.length; i += 2) {
+            if (i + 1 < args.length && args[i].equals("--properties-file") && file == null) {
+                file = Path.of(args[i + 1]);
+            } else if (i + 1 < args.length && args[i].equals("--s3-dir") && s3Dir == null) {
+                s3Dir = Path.of(args[i + 1]);
+            } else {
+                System.err.println("usage: ecom-pipeline services [--properties-file FILE] [--s3-dir DIR]");
+                System.exit(2);
+            }
         }
-        LocalServices services = LocalServices.start(null);
+        // This JVM ends by a signal and stops the servers in its own shutdown hook. ElasticMQ's actor system would
+        // then try to register its shutdown hook while the JVM is already shutting down, and warn that it cannot;
+        // it is stopped by our hook anyway (its settings are read from system properties, as Typesafe Config does).
+        System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        LocalServices services = LocalServices.start(null, s3Dir);
         Map<String, String> settings = new LinkedHashMap<>(services.pipelineProperties());
         // the servers start empty: the application creates the bucket, tables and queues
         settings.put("pipeline.provision-resources", "true");

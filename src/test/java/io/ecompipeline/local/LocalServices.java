@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * <li>SQS: ElasticMQ (in memory in both modes);</li>
  * <li>PostgreSQL 17: zonky's embedded PostgreSQL, trust authentication, user {@code postgres}.</li>
  * </ul>
- * With a data folder, S3 ({@code dataDir/s3}), DynamoDB ({@code dataDir/dynamodb}) and PostgreSQL
- * ({@code dataDir/postgres}) keep their state across restarts; without one, everything lives in memory or in a
- * temporary folder removed on {@link #close()}.
+ * With a data folder, S3 ({@code dataDir/s3}, or a folder of its own), DynamoDB ({@code dataDir/dynamodb}) and
+ * PostgreSQL ({@code dataDir/postgres}) keep their state across restarts; without one, everything lives in memory or
+ * in a temporary folder removed on {@link #close()}.
  * <p>
  * It lives in test scope on purpose: the production artefact carries none of these emulators.
  */
@@ -117,10 +117,20 @@ public final class LocalServices implements AutoCloseable {
      * @param dataDir where state is kept across restarts; null for throw-away state
      */
     public static LocalServices start(Path dataDir) throws Exception {
+        return start(dataDir, dataDir == null ? null : dataDir.resolve("s3"));
+    }
+
+    /**
+     * As {@link #start(Path)}, with S3's objects kept as files under {@code s3Dir} (s3proxy's filesystem blob store)
+     * whatever {@code dataDir} is: a benchmark keeps a large input on disk, so that it is not counted in any heap.
+     *
+     * @param s3Dir where S3 keeps its objects; null for in memory
+     */
+    public static LocalServices start(Path dataDir, Path s3Dir) throws Exception {
         long t0 = System.nanoTime();
         // the order here is the logical start order; close() stops in reverse
         List<CompletableFuture<Running>> starting = List.of(
-                startAsync("s3", () -> startS3(dataDir)),
+                startAsync("s3", () -> startS3(s3Dir)),
                 startAsync("dynamodb", () -> startDynamoDb(dataDir)),
                 startAsync("sqs", LocalServices::startSqs),
                 startAsync("postgres", () -> startPostgres(dataDir)));
@@ -179,18 +189,18 @@ public final class LocalServices implements AutoCloseable {
         return first;
     }
 
-    private static Running startS3(Path dataDir) throws Exception {
+    private static Running startS3(Path s3Dir) throws Exception {
         long t0 = System.nanoTime();
         int port = freePort();
         // s3proxy 4.x no longer embeds jclouds, but keeps its provider names: "filesystem" (with the jclouds base-dir
         // property) is its FilesystemNio2BlobStore, "transient" its in-memory TransientNio2BlobStore.
         Properties blobStoreProperties = new Properties();
         BlobStore blobStore;
-        if (dataDir == null) {
+        if (s3Dir == null) {
             blobStore = BlobStores.create("transient", blobStoreProperties);
         } else {
             blobStoreProperties.setProperty("jclouds.filesystem.basedir",
-                    Files.createDirectories(dataDir.resolve("s3")).toAbsolutePath().toString());
+                    Files.createDirectories(s3Dir).toAbsolutePath().toString());
             blobStore = BlobStores.create("filesystem", blobStoreProperties);
         }
         URI endpoint = URI.create("http://" + HOST + ":" + port);
@@ -211,7 +221,7 @@ public final class LocalServices implements AutoCloseable {
             running.stopQuietly();
             throw e;
         }
-        LOG.info("S3 (s3proxy, {}) at {} in {} ms", dataDir == null ? "in memory" : dataDir.resolve("s3"), endpoint,
+        LOG.info("S3 (s3proxy, {}) at {} in {} ms", s3Dir == null ? "in memory" : s3Dir, endpoint,
                 millisSince(t0));
         return running;
     }

@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code bin/ecom-pipeline services --properties-file F} (what {@code bin/camel-run} starts): the embedded servers
- * come up, the settings written to F reach them, and stopping the command (SIGTERM) stops them and removes F.
+ * {@code bin/ecom-pipeline services --properties-file F --s3-dir D} (what {@code bin/camel-run} and
+ * {@code bin/bench-ingest} start): the embedded servers come up, the settings written to F reach them, S3 keeps its
+ * objects as files under D, and stopping the command (SIGTERM) stops them and removes F.
  */
 class ServicesCommandTest {
 
@@ -36,10 +38,11 @@ class ServicesCommandTest {
     @Test
     void servicesCommandWritesWorkingSettingsAndCleansUpOnStop() throws Exception {
         Path settings = work.resolve("settings/services.properties");
+        Path s3Dir = work.resolve("s3");
         Path log = work.resolve("services.log");
         Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), LocalLauncher.class.getName(), "services",
-                "--properties-file", settings.toString()))
+                "--properties-file", settings.toString(), "--s3-dir", s3Dir.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             TestPipeline.await("the settings file", Duration.ofMinutes(2), () -> {
@@ -65,6 +68,9 @@ class ServicesCommandTest {
                             .httpClientBuilder(ApacheHttpClient.builder()).build()) {
                 s3.createBucket(b -> b.bucket("services-check"));
                 assertThat(s3.listBuckets().buckets()).anyMatch(b -> b.name().equals("services-check"));
+                s3.putObject(b -> b.bucket("services-check").key("incoming/a.csv"),
+                        RequestBody.fromString("order_id\n1\n"));
+                assertThat(Files.readString(s3Dir.resolve("services-check/incoming/a.csv"))).isEqualTo("order_id\n1\n");
                 assertThat(dynamoDb.listTables().tableNames()).isEmpty();
             }
             try (Connection c = DriverManager.getConnection(p.getProperty("pipeline.jdbc.url"),
@@ -78,6 +84,6 @@ class ServicesCommandTest {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("services stopped on SIGTERM").isTrue();
         }
         assertThat(settings).doesNotExist();
-        assertThat(Files.readString(log)).contains("Local services stopped");
+        assertThat(Files.readString(log)).contains("Local services stopped").doesNotContain(" WARN ", " ERROR ");
     }
 }
