@@ -19,7 +19,6 @@ public final class RowRules {
             Set.of("pending", "processing", "shipped", "delivered", "completed", "cancelled", "returned", "refunded");
     public static final Set<String> RETURNED_STATUSES = Set.of("returned", "refunded");
 
-    private static final Pattern POSITIVE_INTEGER = Pattern.compile("\\+?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,4})?");
     private static final Pattern ORDER_DATE = Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?");
@@ -71,7 +70,7 @@ public final class RowRules {
 
     /** Integers > 0 in the signed 64-bit range: 19-digit (Snowflake-style) ids are common and accepted. */
     private static Rejection positiveInteger(String column, String value) {
-        if (!POSITIVE_INTEGER.matcher(value).matches()) {
+        if (!allDigits(value, value.startsWith("+") ? 1 : 0)) {
             return new Rejection("invalid_" + column, column + " must be an integer > 0, got '" + abbreviate(value) + "'");
         }
         long parsed;
@@ -88,6 +87,9 @@ public final class RowRules {
     }
 
     private static Rejection nonNegativeDecimal(String column, String value) {
+        if (plainDecimal(value)) {
+            return null; // digits with at most one '.': the common case, without a regular expression
+        }
         if (!DECIMAL.matcher(value).matches() || new BigDecimal(value).signum() < 0) {
             return new Rejection("invalid_" + column, column + " must be a decimal >= 0, got '" + abbreviate(value) + "'");
         }
@@ -95,6 +97,17 @@ public final class RowRules {
     }
 
     private static Rejection orderDate(String value, List<String> out, int index) {
+        if (value.length() == 10 && value.charAt(4) == '-' && value.charAt(7) == '-' && allDigits(value.substring(0, 4), 0)
+                && allDigits(value.substring(5, 7), 0) && allDigits(value.substring(8), 0)) {
+            try {
+                LocalDate.of(Integer.parseInt(value, 0, 4, 10), Integer.parseInt(value, 5, 7, 10),
+                        Integer.parseInt(value, 8, 10, 10));
+                return null; // already YYYY-MM-DD: the common case, without a regular expression
+            } catch (DateTimeException e) {
+                return new Rejection("invalid_order_date", "order_date must be YYYY-MM-DD or an ISO-8601 date-time, "
+                        + "got '" + abbreviate(value) + "'");
+            }
+        }
         Matcher m = ORDER_DATE.matcher(value);
         String problem = "order_date must be YYYY-MM-DD or an ISO-8601 date-time, got '" + abbreviate(value) + "'";
         if (!m.matches()) {
@@ -114,7 +127,7 @@ public final class RowRules {
     }
 
     private static Rejection status(String value, List<String> out, int index) {
-        String status = value.toLowerCase();
+        String status = value.toLowerCase(java.util.Locale.ROOT);
         if (!ORDER_STATUSES.contains(status)) {
             return new Rejection("invalid_status", "status must be one of " + String.join(" ",
                     List.of("pending", "processing", "shipped", "delivered", "completed", "cancelled", "returned",
@@ -122,6 +135,35 @@ public final class RowRules {
         }
         out.set(index, status);
         return null;
+    }
+
+    private static boolean allDigits(String value, int from) {
+        if (value.length() <= from) {
+            return false;
+        }
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean plainDecimal(String value) {
+        boolean dot = false;
+        boolean digit = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '.' && !dot) {
+                dot = true;
+            } else if (c >= '0' && c <= '9') {
+                digit = true;
+            } else {
+                return false;
+            }
+        }
+        return digit;
     }
 
     static String abbreviate(String value) {
