@@ -288,6 +288,14 @@ public class PipelineBeans implements CamelConfiguration {
         // unqualified names (Camel's aggregation repository tables) resolve in the pipeline schema
         config.setSchema("pipeline");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        String workMem = settings.optional("pipeline.jdbc.work-mem");
+        if (workMem != null) {
+            if (!workMem.matches("\\d+\\s*(kB|MB|GB)")) {
+                throw new StartupException("pipeline.jdbc.work-mem must be like 64MB, not " + workMem, null);
+            }
+            // the batch rules, apply and KPI queries hash and sort a whole batch: in memory, not on disk
+            config.setConnectionInitSql("SET work_mem = '" + workMem + "'");
+        }
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
