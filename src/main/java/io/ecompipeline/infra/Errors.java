@@ -49,4 +49,20 @@ public final class Errors {
         }
         return false;
     }
+
+    /** A key or name for a log line: control characters written as backslash-u escapes, so that one key is one line. */
+    public static String printable(String key) {
+        if (key == null) {
+            return "null";
+        }
+        StringBuilder s = new StringBuilder(key.length());
+        key.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                s.append(String.format("\\u%04x", c));
+            } else {
+                s.appendCodePoint(c);
+            }
+        });
+        return s.toString();
+    }
 }

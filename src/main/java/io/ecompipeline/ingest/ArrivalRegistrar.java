@@ -75,11 +75,12 @@ public class ArrivalRegistrar {
     String collect(String key, String collectedKey, String etag) {
         long length = s3.moveVerified(key, collectedKey);
         if (length < 0) {
-            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do", key);
+            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do",
+                    Errors.printable(key));
             return null;
         }
         FileArrival arrival = new FileArrival(key, collectedKey, length, etag, System.currentTimeMillis());
-        LOG.info("Collected {} ({} bytes) as {}", key, length, collectedKey);
+        LOG.info("Collected {} ({} bytes) as {}", Errors.printable(key), length, Errors.printable(collectedKey));
         return arrival.toLine();
     }
 
@@ -102,11 +103,11 @@ public class ArrivalRegistrar {
         } catch (Exception e) {
             cause.addSuppressed(e);
             LOG.error("{} cannot be collected ({}) nor set aside in {}; it stays where it is and is tried again",
-                    key, Errors.withCauses(cause), target, e);
+                    Errors.printable(key), Errors.withCauses(cause), Errors.printable(target), e);
             throw cause;
         }
-        LOG.warn("{} cannot be collected ({}): quarantined as {} with reason {}", key, Errors.withCauses(cause), target,
-                COLLECTION_FAILED);
+        LOG.warn("{} cannot be collected ({}): quarantined as {} with reason {}", Errors.printable(key),
+                Errors.withCauses(cause), Errors.printable(target), COLLECTION_FAILED);
         onSetAside.run();
     }
 

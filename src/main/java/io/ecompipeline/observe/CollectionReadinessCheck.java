@@ -67,9 +67,9 @@ public class CollectionReadinessCheck extends AbstractHealthCheck {
         lastError = error == null ? "unknown error" : Errors.withCauses(error);
         metrics.arrivalFailed();
         if (error != null && !Errors.isInfrastructure(error)) {
-            LOG.error("Could not collect {} (tried again later): {}", printable(key), lastError, error);
+            LOG.error("Could not collect {} (tried again later): {}", (key == null ? "an object" : Errors.printable(key)), lastError, error);
         } else {
-            LOG.warn("Could not collect {} (tried again later): {}", printable(key), lastError);
+            LOG.warn("Could not collect {} (tried again later): {}", (key == null ? "an object" : Errors.printable(key)), lastError);
         }
     }
 
@@ -93,21 +93,5 @@ public class CollectionReadinessCheck extends AbstractHealthCheck {
         } else {
             builder.up();
         }
-    }
-
-    /** A key for a log line: control characters shown escaped, so that one key is one line. */
-    static String printable(String key) {
-        if (key == null) {
-            return "an object";
-        }
-        StringBuilder s = new StringBuilder(key.length());
-        key.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                s.append(String.format("\\u%04x", c));
-            } else {
-                s.appendCodePoint(c);
-            }
-        });
-        return s.toString();
     }
 }

@@ -167,16 +167,23 @@ public final class CrashScenario {
     private void compareKpis(Path input, List<String> divergences) throws IOException {
         ReferenceKpis expected = ReferenceKpis.of(input);
         try (DynamoDbClient ddb = Clients.dynamoDb(services)) {
-            Map<String, List<String>> orders = new TreeMap<>();
-            ddb.scanPaginator(b -> b.tableName("OrderKPIs")).items().forEach(i -> orders.put(i.get("order_date").s(),
-                    values(i, "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers")));
-            Map<String, List<String>> categories = new TreeMap<>();
-            ddb.scanPaginator(b -> b.tableName("CategoryKPIs")).items().forEach(i -> categories.put(
-                    i.get("category").s() + "|" + i.get("order_date").s(),
-                    values(i, "daily_revenue", "avg_order_value", "avg_return_rate")));
-            diff("OrderKPIs", expected.orderKpis, orders, divergences);
-            diff("CategoryKPIs", expected.categoryKpis, categories, divergences);
+            divergences.addAll(kpiDivergences(ddb, expected));
         }
+    }
+
+    /** How the KPI tables in DynamoDB differ from the reference's (empty when they are equal). */
+    public static List<String> kpiDivergences(DynamoDbClient ddb, ReferenceKpis expected) {
+        List<String> divergences = new ArrayList<>();
+        Map<String, List<String>> orders = new TreeMap<>();
+        ddb.scanPaginator(b -> b.tableName("OrderKPIs")).items().forEach(i -> orders.put(i.get("order_date").s(),
+                values(i, "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers")));
+        Map<String, List<String>> categories = new TreeMap<>();
+        ddb.scanPaginator(b -> b.tableName("CategoryKPIs")).items().forEach(i -> categories.put(
+                i.get("category").s() + "|" + i.get("order_date").s(),
+                values(i, "daily_revenue", "avg_order_value", "avg_return_rate")));
+        diff("OrderKPIs", expected.orderKpis, orders, divergences);
+        diff("CategoryKPIs", expected.categoryKpis, categories, divergences);
+        return divergences;
     }
 
     private static List<String> values(Map<String, AttributeValue> item, String... names) {
