@@ -76,35 +76,37 @@ public final class IngestCommand {
             throws Exception {
         S3Objects s3 = app.bean("s3Objects", S3Objects.class);
         BatchCompletion completion = app.bean("batchCompletion", BatchCompletion.class);
-        BatchEvents events = app.bean("batchEvents", BatchEvents.class);
         String incoming = context.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}");
         Summary summary = new Summary(app, context);
         WaveProgress progress = new WaveProgress(s3, app.bean("fileValidator", FileValidator.class), incoming,
                 context.resolvePropertyPlaceholders("{{pipeline.prefix.reports}}"),
                 TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{pipeline.progress-every}}")), waves.size());
         int n = 0;
-        for (Path wave : waves) {
-            n++;
-            List<Path> files = filesOf(wave);
-            if (files.isEmpty()) {
-                LOG.info("Wave {}/{} ({}) has no files; skipped", n, waves.size(), wave.getFileName());
-                continue;
+        // listening from before the first upload, so that no wave's batch ends unseen
+        try (BatchEvents.Listener events = app.bean("batchEvents", BatchEvents.class).listen()) {
+            for (Path wave : waves) {
+                n++;
+                List<Path> files = filesOf(wave);
+                if (files.isEmpty()) {
+                    LOG.info("Wave {}/{} ({}) has no files; skipped", n, waves.size(), wave.getFileName());
+                    continue;
+                }
+                LOG.info("Wave {}/{} ({}): uploading {} files to {}", n, waves.size(), wave.getFileName(),
+                        files.size(), incoming);
+                progress.startWave(n, wave, files);
+                completion.expectWave(files.size());
+                for (Path f : files) {
+                    s3.put(incoming + f.getFileName(), f, "text/csv");
+                    progress.uploaded();
+                }
+                summary.uploaded += files.size();
+                awaitBatch(events, timeout, wave, summary, progress);
             }
-            LOG.info("Wave {}/{} ({}): uploading {} files to {}", n, waves.size(), wave.getFileName(), files.size(),
-                    incoming);
-            progress.startWave(n, wave, files);
-            completion.expectWave(files.size());
-            for (Path f : files) {
-                s3.put(incoming + f.getFileName(), f, "text/csv");
-                progress.uploaded();
-            }
-            summary.uploaded += files.size();
-            awaitBatch(events, timeout, wave, summary, progress);
         }
         return summary;
     }
 
-    private static void awaitBatch(BatchEvents events, Duration timeout, Path wave, Summary summary,
+    private static void awaitBatch(BatchEvents.Listener events, Duration timeout, Path wave, Summary summary,
             WaveProgress progress) throws InterruptedException {
         while (true) {
             BatchEvents.Ended event = null;

@@ -34,7 +34,8 @@ final class AwsClients {
 
     S3Client s3(String endpoint) {
         var builder = S3Client.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder());
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new UrlEncodedListings()));
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
         }

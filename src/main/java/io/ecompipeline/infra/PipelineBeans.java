@@ -149,11 +149,16 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("s3Objects", objects);
         registry.bind("batchStore", batches);
         registry.bind("collectorLeadership", collectorLeadership);
-        registry.bind("arrivals", new ArrivalRegistrar(objects, incoming, collected));
-        registry.bind("batchManifestAggregation", new BatchManifestAggregation());
-        registry.bind("batchCompletion", new BatchCompletion(settings.getInt("pipeline.batch.min-order-files"),
+        BatchCompletion completion = new BatchCompletion(settings.getInt("pipeline.batch.min-order-files"),
                 settings.getInt("pipeline.batch.min-item-files"), settings.getMillis("pipeline.batch.force-after"),
-                batches::catalogKnown, () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH)));
+                batches::catalogKnown, () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH));
+        registry.bind("arrivals", new ArrivalRegistrar(objects, incoming, collected,
+                settings.get("pipeline.prefix.quarantine"), () -> {
+                    completion.arrivalSetAside();
+                    ObservabilityBeans.metrics(context).arrivalFailed();
+                }));
+        registry.bind("batchManifestAggregation", new BatchManifestAggregation());
+        registry.bind("batchCompletion", completion);
         registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
                 collected, settings.getDuration("pipeline.recovery.stranded-after"), collectorLeadership::isLeader));
         context.addRoutes(new StrandedArrivalRoutes());
@@ -177,7 +182,7 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("kpiItems", new KpiItems(dataSource));
         registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb,
                 settings.getInt("pipeline.dynamodb.max-write-attempts"), metrics));
-        registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming,
+        registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming, collected,
                 settings.get("pipeline.prefix.archive"), settings.get("pipeline.prefix.quarantine"),
                 settings.get("pipeline.prefix.reports"), metrics));
         BatchEvents events = new BatchEvents(metrics);

@@ -5,7 +5,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ecompipeline.infra.Errors;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,36 +20,95 @@ import org.slf4j.LoggerFactory;
  * deletes the original, so the poller never sees it twice and nothing leaves {@code incoming/} before its copy
  * exists. The arrival id is derived from key, ETag and last-modified time: a retry after a crash between copy and
  * delete lands on the same collected key.
+ * <p>
+ * An object that cannot be collected for a reason of its own (anything but an outage of S3 or PostgreSQL, which the
+ * next poll retries) is set aside under {@code quarantine/arrivals/<arrival-id>/} with an {@code .error.json} stating
+ * the reason {@code collection_failed}, so that it never blocks or delays the objects behind it.
  */
 public class ArrivalRegistrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArrivalRegistrar.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String COLLECTION_FAILED = "collection_failed";
 
     private final S3Objects s3;
     private final String incomingPrefix;
     private final String collectedPrefix;
+    private final String setAsidePrefix;
+    private final Runnable onSetAside;
 
-    public ArrivalRegistrar(S3Objects s3, String incomingPrefix, String collectedPrefix) {
+    /**
+     * @param quarantinePrefix where objects that cannot be collected go (under {@code arrivals/})
+     * @param onSetAside told of each object set aside (a one-shot wave expects one file fewer)
+     */
+    public ArrivalRegistrar(S3Objects s3, String incomingPrefix, String collectedPrefix, String quarantinePrefix,
+            Runnable onSetAside) {
         this.s3 = s3;
         this.incomingPrefix = incomingPrefix;
         this.collectedPrefix = collectedPrefix;
+        this.setAsidePrefix = quarantinePrefix + "arrivals/";
+        this.onSetAside = onSetAside;
     }
 
-    /** Returns the arrival as a manifest line, the body the collector aggregates; null when the object vanished. */
+    /**
+     * Returns the arrival as a manifest line, the body the collector aggregates; null when the object vanished or was
+     * set aside. Throws on an outage (the object is retried).
+     */
     public String register(@Header("CamelAwsS3Key") String key, @Header("CamelAwsS3ETag") String etag,
             @Header("CamelAwsS3LastModified") Instant lastModified, @Header("CamelAwsS3ContentLength") Long size) {
         String cleanEtag = etag == null ? "" : etag.replace("\"", "");
         long modified = lastModified == null ? 0 : lastModified.toEpochMilli();
+        String arrivalId = arrivalId(key, cleanEtag, modified);
         String relative = key.startsWith(incomingPrefix) ? key.substring(incomingPrefix.length()) : key;
-        String collectedKey = S3Keys.fit(collectedPrefix + arrivalId(key, cleanEtag, modified) + "/", relative);
-        long length = s3.moveVerified(key, collectedKey);
-        if (length < 0) {
-            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do", key);
+        String collectedKey = S3Keys.fit(collectedPrefix + arrivalId + "/", relative);
+        try {
+            return collect(key, collectedKey, cleanEtag);
+        } catch (RuntimeException e) {
+            if (Errors.isInfrastructure(e)) {
+                throw e;
+            }
+            setAside(key, arrivalId, relative, collectedKey, size, e);
             return null;
         }
-        FileArrival arrival = new FileArrival(key, collectedKey, length, cleanEtag, System.currentTimeMillis());
-        LOG.info("Collected {} ({} bytes) as {}", key, length, collectedKey);
+    }
+
+    String collect(String key, String collectedKey, String etag) {
+        long length = s3.moveVerified(key, collectedKey);
+        if (length < 0) {
+            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do",
+                    Errors.printable(key));
+            return null;
+        }
+        FileArrival arrival = new FileArrival(key, collectedKey, length, etag, System.currentTimeMillis());
+        LOG.info("Collected {} ({} bytes) as {}", Errors.printable(key), length, Errors.printable(collectedKey));
         return arrival.toLine();
+    }
+
+    private void setAside(String key, String arrivalId, String relative, String collectedKey, Long size,
+            RuntimeException cause) {
+        String target = S3Keys.fit(setAsidePrefix + arrivalId + "/", relative);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("file", key);
+        error.put("batch_id", null);
+        error.put("reason", COLLECTION_FAILED);
+        error.put("detail", Errors.withCauses(cause));
+        error.put("size_bytes", size);
+        try {
+            s3.put(target + ".error.json", JSON.writeValueAsBytes(error), "application/json");
+            if (s3.moveVerified(key, target) < 0) {
+                // only the copy under collected/ is left (the failure came after the original's delete)
+                s3.moveVerified(collectedKey, target);
+            }
+            s3.delete(collectedKey);
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+            LOG.error("{} cannot be collected ({}) nor set aside in {}; it stays where it is and is tried again",
+                    Errors.printable(key), Errors.withCauses(cause), Errors.printable(target), e);
+            throw cause;
+        }
+        LOG.warn("{} cannot be collected ({}): quarantined as {} with reason {}", Errors.printable(key),
+                Errors.withCauses(cause), Errors.printable(target), COLLECTION_FAILED);
+        onSetAside.run();
     }
 
     static String arrivalId(String key, String etag, long modified) {

@@ -49,6 +49,14 @@ public class BatchCompletion {
         expectedWaveFiles = files;
     }
 
+    /** One-shot mode: an object of the wave was quarantined on arrival, so the wave's batch holds one file fewer. */
+    public void arrivalSetAside() {
+        Integer expected = expectedWaveFiles;
+        if (expected != null) {
+            expectedWaveFiles = expected - 1;
+        }
+    }
+
     public boolean isComplete(Exchange batch) {
         List<FileArrival> files = FileArrival.fromManifest(batch.getMessage().getBody(String.class));
         if (files.isEmpty()) {

@@ -31,13 +31,15 @@ public class BatchFinisher {
     private final S3Objects s3;
     private final BatchStore batches;
     private final String incomingPrefix;
+    private final String collectedPrefix;
     private final String archivePrefix;
     private final String quarantinePrefix;
     private final String reportsPrefix;
     private final PipelineMetrics metrics;
 
-    public BatchFinisher(S3Objects s3, BatchStore batches, String incomingPrefix, String archivePrefix,
-            String quarantinePrefix, String reportsPrefix, PipelineMetrics metrics) {
+    public BatchFinisher(S3Objects s3, BatchStore batches, String incomingPrefix, String collectedPrefix,
+            String archivePrefix, String quarantinePrefix, String reportsPrefix, PipelineMetrics metrics) {
+        this.collectedPrefix = collectedPrefix;
         this.metrics = metrics;
         this.s3 = s3;
         this.batches = batches;
@@ -81,10 +83,21 @@ public class BatchFinisher {
         String key = S3Keys.fit(base, relative);
         if (used.contains(key)) {
             // the same name arrived twice in one batch: keep both, the second under its arrival id
-            String arrival = f.collectedKey().split("/")[1];
+            String arrival = arrivalId(f.collectedKey());
             key = S3Keys.fit(base + arrival + "/", relative);
         }
         return key;
+    }
+
+    /**
+     * The arrival id of a collected key ({@code <collected-prefix><arrival-id>/<name>}): the segment after the
+     * configured prefix, whatever the prefix and the name hold.
+     */
+    private String arrivalId(String collectedKey) {
+        String rest = collectedKey.startsWith(collectedPrefix) ? collectedKey.substring(collectedPrefix.length())
+                : collectedKey;
+        int slash = rest.indexOf('/');
+        return slash > 0 ? rest.substring(0, slash) : Integer.toHexString(collectedKey.hashCode());
     }
 
     private static Map<String, Object> errorOf(BatchFile f) {

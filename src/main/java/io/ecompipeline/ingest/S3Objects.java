@@ -75,6 +75,11 @@ public class S3Objects {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
     }
 
+    /** Deletes the object; nothing happens when it does not exist. */
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
     public List<S3Object> list(String prefix) {
         List<S3Object> all = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(all::add);

@@ -1,11 +1,13 @@
 package io.ecompipeline.ingest;
 
+import io.ecompipeline.observe.CollectionReadinessCheck;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Hands files stranded under {@code collected/} back to the collector, at start-up and then periodically. In Java
- * because it is plumbing an operator does not tune beyond its timing, which is configuration.
+ * because it is plumbing an operator does not tune beyond its timing, which is configuration. Each re-collection
+ * counts as an arrival for the collection readiness check: a failure is logged and tried again next period.
  */
 public class StrandedArrivalRoutes extends RouteBuilder {
 
@@ -17,7 +19,14 @@ public class StrandedArrivalRoutes extends RouteBuilder {
                 .setBody(method("strandedArrivals", "find"))
                 .split(body())
                     .setProperty(Exchange.BATCH_COMPLETE, exchangeProperty(Exchange.SPLIT_COMPLETE))
-                    .to("direct:collect-batch")
+                    .process(e -> e.setProperty(CollectionReadinessCheck.ARRIVAL_KEY,
+                            FileArrival.fromLine(e.getMessage().getBody(String.class)).incomingKey()))
+                    .doTry()
+                        .to("direct:collect-batch")
+                        .bean("collectionHealth", "arrivalCollected")
+                    .doCatch(Exception.class)
+                        .bean("collectionHealth", "arrivalFailed")
+                    .end()
                 .end();
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import io.ecompipeline.infra.Errors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.RecoverableAggregationRepository;
@@ -73,7 +74,8 @@ public class StrandedArrivals {
             relative = relative.substring(relative.indexOf('/') + 1);
             FileArrival arrival = new FileArrival(incomingPrefix + relative, o.key(), o.size(),
                     o.eTag() == null ? "" : o.eTag().replace("\"", ""), System.currentTimeMillis());
-            LOG.warn("Re-collecting {} (stranded under {} since {})", arrival.incomingKey(), o.key(), o.lastModified());
+            LOG.warn("Re-collecting {} (stranded under {} since {})", Errors.printable(arrival.incomingKey()),
+                    Errors.printable(o.key()), o.lastModified());
             stranded.add(arrival.toLine());
         }
         return stranded;

@@ -1,15 +1,18 @@
 package io.ecompipeline.observe;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.util.TimeUtils;
 
 /**
  * The meter registry (camel-micrometer-prometheus picks it up and serves it at {@code /observe/metrics}), the
- * pipeline's metrics and the readiness check of the services. Configured first, so the other beans can count.
+ * pipeline's metrics and the readiness checks of the services and of collection. Configured first, so the other beans can count.
  */
 public class ObservabilityBeans implements CamelConfiguration {
 
@@ -22,8 +25,12 @@ public class ObservabilityBeans implements CamelConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
-        context.getRegistry().bind("pipelineMetrics", new PipelineMetrics(registry));
+        PipelineMetrics metrics = new PipelineMetrics(registry);
+        context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("servicesReadinessCheck", new ServicesReadinessCheck());
+        context.getRegistry().bind("collectionHealth", new CollectionReadinessCheck(Duration.ofMillis(
+                TimeUtils.toMilliSeconds(context.resolvePropertyPlaceholders(
+                        "{{pipeline.health.collection-failing-after}}"))), metrics));
     }
 
     public static PipelineMetrics metrics(CamelContext context) {

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The pipeline's own metrics, next to Camel's route metrics in the same registry (Prometheus text at
  * {@code /observe/metrics}): rows read, accepted and rejected by reason, batches by outcome and their duration, KPI
- * items written per table, rows the generator committed per table. Counted in this JVM since it started.
+ * items written per table, rows the generator committed per table, arrivals that could not be collected. Counted in
+ * this JVM since it started.
  */
 public class PipelineMetrics {
 
@@ -34,6 +35,12 @@ public class PipelineMetrics {
         }
         rowsRead();
         rowsAccepted();
+        arrivalErrors();
+    }
+
+    /** An object under incoming/ could not be collected: it is retried, or was set aside in quarantine. */
+    public void arrivalFailed() {
+        arrivalErrors().increment();
     }
 
     /** A batch finished: its files' row counts, once per batch (the finish step records its status with them). */
@@ -82,6 +89,12 @@ public class PipelineMetrics {
 
     private Counter rowsRead() {
         return Counter.builder("pipeline.rows.read").description("Data rows read from finished batches' files")
+                .register(registry);
+    }
+
+    private Counter arrivalErrors() {
+        return Counter.builder("pipeline.arrival.errors")
+                .description("Arrivals under incoming/ that could not be collected (retried, or quarantined)")
                 .register(registry);
     }
 

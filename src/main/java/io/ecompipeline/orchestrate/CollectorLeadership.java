@@ -107,6 +107,6 @@ public class CollectorLeadership extends RoutePolicySupport {
     private void resign() {
         checker.shutdownNow();
         leading = false;
-        lease.release();
+        lease.shutdown();
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -35,15 +34,11 @@ public class ProcessingLock {
     private final Duration lease;
     private final Duration renewEvery;
     private final String owner;
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lease-renewal");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile boolean held;
     /** Until when our last successful write keeps the lease ours, by our clock, counted from before that write. */
     private volatile long validUntil;
-    private ScheduledFuture<?> renewal;
+    /** The renewal thread: exists only while the lease is held, so a released lease leaves no thread behind. */
+    private ScheduledExecutorService renewer;
 
     public ProcessingLock(DynamoDbClient dynamoDb, String table, String lockId, Duration lease, Duration renewEvery) {
         this.dynamoDb = dynamoDb;
@@ -81,16 +76,19 @@ public class ProcessingLock {
         }
         held = true;
         validUntil = now + lease.toMillis();
-        if (renewal != null) {
-            renewal.cancel(false);
-        }
-        renewal = renewer.scheduleAtFixedRate(this::renew, renewEvery.toMillis(), renewEvery.toMillis(),
-                TimeUnit.MILLISECONDS);
+        stopRenewal();
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-renewal-" + lockId);
+            t.setDaemon(true);
+            return t;
+        });
+        ScheduledExecutorService mine = renewer;
+        mine.scheduleAtFixedRate(() -> renew(mine), renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
         LOG.debug("Lease {} acquired by {} for {}", lockId, owner, lease);
         return true;
     }
 
-    private void renew() {
+    private void renew(ScheduledExecutorService mine) {
         long now = System.currentTimeMillis();
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("lock_id", s(lockId)))
@@ -102,8 +100,22 @@ public class ProcessingLock {
         } catch (ConditionalCheckFailedException e) {
             held = false;
             LOG.error("Lease {} lost by {} (it expired and another instance took it)", lockId, owner);
+            // nothing left to renew: this thread ends (its executor shut down from its own task)
+            synchronized (this) {
+                if (renewer == mine) {
+                    renewer = null;
+                }
+            }
+            mine.shutdownNow();
         } catch (RuntimeException e) {
             LOG.warn("Could not renew lease {} (will retry in {}): {}", lockId, renewEvery, e.getMessage());
+        }
+    }
+
+    private void stopRenewal() {
+        if (renewer != null) {
+            renewer.shutdownNow();
+            renewer = null;
         }
     }
 
@@ -114,11 +126,9 @@ public class ProcessingLock {
         }
     }
 
+    /** Gives the lease up and stops its renewal thread. */
     public synchronized void release() {
-        if (renewal != null) {
-            renewal.cancel(false);
-            renewal = null;
-        }
+        stopRenewal();
         if (!held) {
             return;
         }
@@ -135,9 +145,9 @@ public class ProcessingLock {
         }
     }
 
+    /** The owner stops: same as {@link #release()}, which leaves no thread behind. */
     public void shutdown() {
         release();
-        renewer.shutdownNow();
     }
 
     private static AttributeValue s(String value) {

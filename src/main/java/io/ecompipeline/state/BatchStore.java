@@ -105,7 +105,9 @@ public class BatchStore {
     static String batchId(long firstArrival, List<FileArrival> arrivals) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            arrivals.stream().map(FileArrival::toLine).sorted()
+            // hashed in the pre-JSON line format where it applies, so a batch recorded before an upgrade and
+            // redelivered after it keeps its id
+            arrivals.stream().map(FileArrival::identity).sorted()
                     .forEach(k -> sha.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
             return ID_TIME.format(Instant.ofEpochMilli(firstArrival)) + "-" + HexFormat.of().formatHex(sha.digest(), 0, 3);
         } catch (NoSuchAlgorithmException e) {

@@ -15,9 +15,10 @@ import org.apache.camel.dataformat.bindy.annotation.DataField;
  */
 public enum FileKind {
 
-    PRODUCTS(Pattern.compile("products(_.*)?\\.csv"), ProductRecord.class),
-    ORDERS(Pattern.compile("orders_.*\\.csv"), OrderRecord.class),
-    ITEMS(Pattern.compile("order_items_.*\\.csv"), OrderItemRecord.class);
+    // DOTALL: '*' of the contract's names stands for any characters, a newline or TAB of an odd key included
+    PRODUCTS(Pattern.compile("products(_.*)?\\.csv", Pattern.DOTALL), ProductRecord.class),
+    ORDERS(Pattern.compile("orders_.*\\.csv", Pattern.DOTALL), OrderRecord.class),
+    ITEMS(Pattern.compile("order_items_.*\\.csv", Pattern.DOTALL), OrderItemRecord.class);
 
     private final Pattern namePattern;
     private final Class<?> recordClass;

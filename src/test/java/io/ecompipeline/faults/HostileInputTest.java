@@ -46,11 +46,12 @@ class HostileInputTest {
         }
         drops.put("incoming/order_items_rejected.csv", bad.toString().getBytes(StandardCharsets.UTF_8));
 
-        try (TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of());
+                BatchEvents.Listener events = pipeline.bean("batchEvents", BatchEvents.class).listen()) {
             pipeline.bean("batchCompletion", BatchCompletion.class).expectWave(drops.size());
             drops.forEach((key, bytes) -> pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key(key),
                     RequestBody.fromBytes(bytes)));
-            BatchEvents.Ended ended = pipeline.bean("batchEvents", BatchEvents.class).awaitNext(Duration.ofMinutes(3));
+            BatchEvents.Ended ended = events.awaitNext(Duration.ofMinutes(3));
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
 

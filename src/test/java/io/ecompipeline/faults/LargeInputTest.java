@@ -48,13 +48,14 @@ class LargeInputTest {
                 w.write("bad\n");
             }
         }
-        try (TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of());
+                BatchEvents.Listener events = pipeline.bean("batchEvents", BatchEvents.class).listen()) {
             pipeline.bean("batchCompletion", BatchCompletion.class).expectWave(2);
             for (Path f : new Path[] {catalog, junk}) {
                 pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + f.getFileName()),
                         RequestBody.fromFile(f));
             }
-            BatchEvents.Ended ended = pipeline.bean("batchEvents", BatchEvents.class).awaitNext(Duration.ofMinutes(5));
+            BatchEvents.Ended ended = events.awaitNext(Duration.ofMinutes(5));
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
             Map<String, JsonNode> byKey = pipeline.reportFiles(ended.batchId());

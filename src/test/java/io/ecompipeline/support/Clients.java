@@ -1,5 +1,6 @@
 package io.ecompipeline.support;
 
+import io.ecompipeline.infra.UrlEncodedListings;
 import io.ecompipeline.local.LocalServices;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -15,7 +16,9 @@ public final class Clients {
     }
 
     public static S3Client s3(LocalServices s) {
+        // keys with control characters listed URL-encoded, as the application's client does
         return S3Client.builder().region(Region.of(s.region())).forcePathStyle(true).endpointOverride(s.s3Endpoint())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new UrlEncodedListings()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
     }

@@ -2,6 +2,7 @@ package io.ecompipeline.support;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -81,11 +82,62 @@ public final class CrashScenario {
     public static final String VALIDATING = " rows read, ";
 
     public Result run(Path input, long seed, int maxKills, int instances) throws Exception {
+        return run(input, Map.of(), seed, maxKills, instances);
+    }
+
+    /**
+     * The lab sample's waves with hostile keys and files among them: keys with a newline, a TAB, a carriage return and
+     * other control characters (in the folders, so the reference reads them), a UTF-16 export and a binary file named
+     * like orders files; {@link #hostileExtras} adds what a file name cannot hold (1,024-byte keys). Hostile orders
+     * files hold orders of their own (ids above the lab sample's), so the KPIs show whether they were used.
+     */
+    public static Path hostileWaves(Path lab, Path into) throws IOException {
+        labSampleWaves(lab, into);
+        String header = "order_id,user_id,order_date,total_amount,status\n";
+        write(into.resolve("wave-1/orders_zz_nl\nhere.csv"), header + "990000001,5001,2025-03-01,12.50,delivered\n");
+        // the files that are not UTF-8 come last, so that a batch they fail does not hide what the others did
+        Files.write(into.resolve("wave-3/orders_utf16.csv"),
+                (header + "990000002,5002,2025-03-01,7.00,delivered\n").getBytes(StandardCharsets.UTF_16));
+        byte[] binary = new byte[4096];
+        new Random(16).nextBytes(binary);
+        Files.write(into.resolve("wave-3/orders_x.csv"), binary);
+        write(into.resolve("wave-1/notes\twith\ttabs.txt"), "not a data file\n");
+        write(into.resolve("wave-2/orders_tab\there.csv"), header + "990000003,5003,2025-03-02,3.25,returned\n");
+        write(into.resolve("wave-2/orders_zz_cr\rx.csv"), header + "990000004,5001,2025-03-02,8.00,shipped\n");
+        write(into.resolve("wave-3/orders_zz_ctl\u0001\u001b\u007f.csv"),
+                header + "990000005,5004,2025-03-03,1.00,refunded\n");
+        write(into.resolve("wave-3/readme\n\u0007.md"), "# not data\n");
+        return into;
+    }
+
+    /** Per wave folder, objects whose keys no file name can hold: 1,024 bytes, with '/' in them. */
+    public static Map<String, Map<String, byte[]>> hostileExtras() {
+        String dirs = ("d".repeat(199) + "/").repeat(4);
+        return Map.of(
+                "wave-1", Map.of("incoming/" + dirs + "order_items_" + "l".repeat(1024 - 9 - 800 - 12 - 4) + ".csv",
+                        "order_id,product_id,quantity,unit_price\n".getBytes(StandardCharsets.UTF_8)),
+                "wave-2", Map.of("incoming/" + dirs + "junk_\n\t" + "j".repeat(1024 - 9 - 800 - 7 - 4) + ".bin",
+                        new byte[] {0, 1, 2, (byte) 0xff}));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+    }
+
+    /**
+     * {@link #run(Path, long, int, int)} with {@code extras} (per wave folder, key to content) dropped with the wave's
+     * files; with extras, a batch that keeps failing is dead-lettered after 6 attempts and reported, not waited for.
+     */
+    public Result run(Path input, Map<String, Map<String, byte[]>> extras, long seed, int maxKills, int instances)
+            throws Exception {
         List<String> kills = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
         TestPipeline.reset();
         Map<String, String> settings = new HashMap<>(ChildPipeline.fastFaultSettings());
         settings.putAll(thresholds());
+        if (!extras.isEmpty()) {
+            settings.put("pipeline.batch.max-attempts", "6");
+        }
         Random random = new Random(seed);
         Path logs = Path.of("target", "fault-logs", "seed-" + seed + "-instances-" + instances);
         List<ChildPipeline> children = new ArrayList<>();
@@ -132,19 +184,45 @@ public final class CrashScenario {
             killer.start();
             waitFor("the bucket", Duration.ofSeconds(60), () -> bucketExists(s3));
             int wave = 0;
+            List<String> stuck = new ArrayList<>();
             for (Path dir : waves) {
                 wave++;
+                for (var extra : extras.getOrDefault(dir.getFileName().toString(), Map.of()).entrySet()) {
+                    s3.putObject(b -> b.bucket(TestPipeline.BUCKET).key(extra.getKey()),
+                            RequestBody.fromBytes(extra.getValue()));
+                }
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.sorted().toList()) {
+                    // items files last: a wave's batch closes on them (thresholds), so every other file is in by then
+                    for (Path f : files.sorted(java.util.Comparator.comparing(
+                            (Path p) -> p.getFileName().toString().startsWith("order_items_")).thenComparing(p -> p))
+                            .toList()) {
                         s3.putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + f.getFileName()),
                                 RequestBody.fromFile(f));
                     }
                 }
                 int closed = wave;
-                waitFor("batch " + wave + " to close", Duration.ofSeconds(180), () -> batches("true") >= closed);
+                try {
+                    waitFor("batch " + wave + " to close", Duration.ofSeconds(180), () -> batches("true") >= closed);
+                } catch (AssertionError e) {
+                    if (extras.isEmpty()) {
+                        throw e;
+                    }
+                    stuck.add(e.getMessage());
+                    break;
+                }
             }
-            waitFor("every batch to finish", Duration.ofSeconds(300), () -> batches("status = 'finished'") == waves.size()
-                    && keys(s3, "incoming/").isEmpty() && keys(s3, "collected/").isEmpty());
+            int closedBatches = batches("true");
+            try {
+                waitFor("every batch to end", Duration.ofSeconds(300),
+                        () -> batches("status IN ('finished', 'dead_lettered')") == closedBatches
+                                && keys(s3, "incoming/").isEmpty() && (keys(s3, "collected/").isEmpty()
+                                        || batches("status = 'dead_lettered'") > 0 || !stuck.isEmpty()));
+            } catch (AssertionError e) {
+                if (extras.isEmpty()) {
+                    throw e;
+                }
+                stuck.add(e.getMessage());
+            }
             done.set(true);
             killer.join();
             synchronized (children) {
@@ -152,12 +230,13 @@ public final class CrashScenario {
                     child.close();
                 }
             }
-            List<String> divergences = new ArrayList<>();
+            List<String> divergences = new ArrayList<>(stuck);
             if (batches("true") != waves.size()) {
                 divergences.add(batches("true") + " batches for " + waves.size() + " waves");
             }
+            divergences.addAll(deadLettered());
             compareKpis(input, divergences);
-            compareFiles(s3, input, divergences);
+            compareFiles(s3, input, extras, divergences);
             return new Result(killed.get(), List.copyOf(kills), divergences, Duration.ofNanos(System.nanoTime() - started));
         } finally {
             done.set(true);
@@ -172,16 +251,23 @@ public final class CrashScenario {
     private void compareKpis(Path input, List<String> divergences) throws IOException {
         ReferenceKpis expected = ReferenceKpis.of(input);
         try (DynamoDbClient ddb = Clients.dynamoDb(services)) {
-            Map<String, List<String>> orders = new TreeMap<>();
-            ddb.scanPaginator(b -> b.tableName("OrderKPIs")).items().forEach(i -> orders.put(i.get("order_date").s(),
-                    values(i, "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers")));
-            Map<String, List<String>> categories = new TreeMap<>();
-            ddb.scanPaginator(b -> b.tableName("CategoryKPIs")).items().forEach(i -> categories.put(
-                    i.get("category").s() + "|" + i.get("order_date").s(),
-                    values(i, "daily_revenue", "avg_order_value", "avg_return_rate")));
-            diff("OrderKPIs", expected.orderKpis, orders, divergences);
-            diff("CategoryKPIs", expected.categoryKpis, categories, divergences);
+            divergences.addAll(kpiDivergences(ddb, expected));
         }
+    }
+
+    /** How the KPI tables in DynamoDB differ from the reference's (empty when they are equal). */
+    public static List<String> kpiDivergences(DynamoDbClient ddb, ReferenceKpis expected) {
+        List<String> divergences = new ArrayList<>();
+        Map<String, List<String>> orders = new TreeMap<>();
+        ddb.scanPaginator(b -> b.tableName("OrderKPIs")).items().forEach(i -> orders.put(i.get("order_date").s(),
+                values(i, "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers")));
+        Map<String, List<String>> categories = new TreeMap<>();
+        ddb.scanPaginator(b -> b.tableName("CategoryKPIs")).items().forEach(i -> categories.put(
+                i.get("category").s() + "|" + i.get("order_date").s(),
+                values(i, "daily_revenue", "avg_order_value", "avg_return_rate")));
+        diff("OrderKPIs", expected.orderKpis, orders, divergences);
+        diff("CategoryKPIs", expected.categoryKpis, categories, divergences);
+        return divergences;
     }
 
     private static List<String> values(Map<String, AttributeValue> item, String... names) {
@@ -212,25 +298,57 @@ public final class CrashScenario {
                 .forEach(k -> divergences.add(table + " " + k + " unexpected"));
     }
 
-    private static void compareFiles(S3Client s3, Path input, List<String> divergences) throws Exception {
+    /** Stored byte for byte: by name and content (extras by content: a 1,024-byte key is stored shortened). */
+    private static void compareFiles(S3Client s3, Path input, Map<String, Map<String, byte[]>> extras,
+            List<String> divergences) throws Exception {
         Map<String, Integer> stored = new HashMap<>();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(TestPipeline.BUCKET)).contents()) {
             String key = o.key();
             if ((key.startsWith("archive/") || key.startsWith("quarantine/")) && !key.endsWith(".error.json")) {
                 byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(TestPipeline.BUCKET).key(key)).asByteArray();
-                stored.merge(key.substring(key.lastIndexOf('/') + 1) + " " + sha(bytes), 1, Integer::sum);
+                stored.merge(shown(key.substring(key.lastIndexOf('/') + 1)) + " " + sha(bytes), 1, Integer::sum);
             }
         }
         Map<String, Integer> sent = new HashMap<>();
         try (Stream<Path> files = Files.walk(input)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                sent.merge(f.getFileName() + " " + sha(Files.readAllBytes(f)), 1, Integer::sum);
+                sent.merge(shown(f.getFileName().toString()) + " " + sha(Files.readAllBytes(f)), 1, Integer::sum);
+            }
+        }
+        for (Map<String, byte[]> wave : extras.values()) {
+            for (var extra : wave.entrySet()) {
+                // stored under a shortened name (a hash, '-', the end of the name): matched by content
+                String sha = sha(extra.getValue());
+                String storedAs = stored.keySet().stream().filter(k -> k.endsWith(" " + sha)).findFirst()
+                        .orElse(shown(extra.getKey()) + " " + sha);
+                sent.merge(storedAs, 1, Integer::sum);
             }
         }
         if (!stored.equals(sent)) {
             divergences.add("stored files differ from sent files: sent " + sent.size() + " distinct, stored "
                     + stored.size() + " distinct; extra or missing: " + difference(sent, stored));
         }
+    }
+
+    /** A name with control characters escaped, for the soak's one-line messages. */
+    private static String shown(String name) {
+        return io.ecompipeline.infra.Errors.printable(name).replace(' ', '_');
+    }
+
+    /** The batches that gave up, with their last error. */
+    private List<String> deadLettered() {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl(), services.jdbcUser(), services.jdbcPassword());
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT batch_id, error FROM pipeline.batches "
+                        + "WHERE status = 'dead_lettered' ORDER BY batch_id")) {
+            while (r.next()) {
+                out.add("batch " + r.getString(1) + " dead-lettered: " + r.getString(2));
+            }
+        } catch (SQLException e) {
+            out.add("cannot read the batches: " + e.getMessage());
+        }
+        return out;
     }
 
     private static String difference(Map<String, Integer> a, Map<String, Integer> b) {

@@ -53,13 +53,13 @@ public final class ReferenceKpis {
     }
 
     private static String kindOf(String name) {
-        if (name.matches("orders_.*\\.csv")) {
+        if (name.matches("(?s)orders_.*\\.csv")) {
             return "orders";
         }
-        if (name.matches("order_items_.*\\.csv")) {
+        if (name.matches("(?s)order_items_.*\\.csv")) {
             return "items";
         }
-        if (name.equals("products.csv") || name.matches("products_.*\\.csv")) {
+        if (name.equals("products.csv") || name.matches("(?s)products_.*\\.csv")) {
             return "products";
         }
         return null;

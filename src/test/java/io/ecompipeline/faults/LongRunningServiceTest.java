@@ -1,0 +1,108 @@
+package io.ecompipeline.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.ecompipeline.ingest.ArrivalRegistrar;
+import io.ecompipeline.ingest.BatchCompletion;
+import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.ingest.FileArrival;
+import io.ecompipeline.support.TestPipeline;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * A service keeps nothing per batch it has run (issue 16, finding 8): small batches (100 by default, 500 with
+ * {@code -Dlongrun.batches=500}), each a valid orders file and a file quarantined for its name, every tenth one failing
+ * (a file vanished from {@code collected/}) and dead-lettered at its only attempt, leave the JVM's thread count where it
+ * was after the first fifth of them, no lease renewal thread behind, and nothing queued in {@link BatchEvents} once
+ * nobody listens. Arrivals go straight from the registrar to the collector, from a prefix the poller does not list:
+ * the same beans, without waiting for polls.
+ */
+class LongRunningServiceTest {
+
+    /** 500 for the issue's figure ({@code -Dlongrun.batches=500}, about a second a batch on a small machine). */
+    private static final int BATCHES = Integer.getInteger("longrun.batches", 100);
+    private static final String ORDERS = "order_id,user_id,order_date,total_amount,status\n";
+
+    @Test
+    void fiveHundredBatchesLeaveNoThreadsNorEventsBehind() throws Exception {
+        // only this test feeds the collector: no poll reminders or re-collections race with it (see the README's known
+        // limits on concurrent feeds of the aggregation repository)
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.max-attempts", "1",
+                "pipeline.generator.schedule-enabled", "false", "pipeline.poll.delay", "3600000",
+                "pipeline.recovery.initial-delay", "1h"))) {
+            CamelContext context = pipeline.app().context();
+            ArrivalRegistrar arrivals = pipeline.bean("arrivals", ArrivalRegistrar.class);
+            BatchCompletion completion = pipeline.bean("batchCompletion", BatchCompletion.class);
+            BatchEvents batchEvents = pipeline.bean("batchEvents", BatchEvents.class);
+            ProducerTemplate collector = context.createProducerTemplate();
+
+            int baseline = 0;
+            int finished = 0;
+            int gaveUp = 0;
+            long started = System.nanoTime();
+            try (BatchEvents.Listener events = batchEvents.listen()) {
+                for (int i = 1; i <= BATCHES; i++) {
+                    if (i == BATCHES / 5 + 1) {
+                        baseline = threads();
+                    }
+                    boolean failing = i % 10 == 0;
+                    completion.expectWave(2);
+                    String orders = String.format("drops/b%03d/orders_%d.csv", i, i);
+                    String junk = String.format("drops/b%03d/notes_%d.txt", i, i);
+                    drop(pipeline, orders, ORDERS + (2 * i) + ",7," + "2025-01-" + (10 + i % 20) + ",10.00,shipped\n"
+                            + (2 * i + 1) + ",8,2025-01-" + (10 + i % 20) + ",5.00,returned\n");
+                    drop(pipeline, junk, "not data\n");
+                    for (String key : new String[] {orders, junk}) {
+                        HeadObjectResponse head = pipeline.s3().headObject(b -> b.bucket(TestPipeline.BUCKET).key(key));
+                        String line = arrivals.register(key, head.eTag(), Instant.now(), head.contentLength());
+                        if (failing && key.equals(orders)) {
+                            // gone before its batch reads it: the attempt fails and, at max-attempts 1, dead-letters
+                            String collected = FileArrival.fromLine(line).collectedKey();
+                            pipeline.s3().deleteObject(b -> b.bucket(TestPipeline.BUCKET).key(collected));
+                        }
+                        collector.sendBody("direct:collect-batch", line);
+                    }
+                    BatchEvents.Ended ended;
+                    do {
+                        ended = events.awaitNext(Duration.ofSeconds(30));
+                        assertThat(ended).as("batch " + i + " ended").isNotNull();
+                    } while (!ended.finished() && !ended.gaveUp());
+                    finished += ended.finished() ? 1 : 0;
+                    gaveUp += ended.gaveUp() ? 1 : 0;
+                }
+            }
+            System.out.printf("%d batches (%d finished, %d dead-lettered) in %d s; threads %d after %d, %d after %d%n",
+                    BATCHES, finished, gaveUp, (System.nanoTime() - started) / 1_000_000_000L, baseline, BATCHES / 5,
+                    threads(), BATCHES);
+            assertThat(finished + gaveUp).isEqualTo(BATCHES);
+            assertThat(finished).isGreaterThanOrEqualTo(BATCHES * 9 / 10);
+            assertThat(threads()).as("live threads after %d batches (%d after %d)", BATCHES, baseline, BATCHES / 5)
+                    .isLessThanOrEqualTo(baseline + 2);
+            assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("lease-renewal-batch"))
+                    .isEmpty();
+            // nobody listens any more: nothing is kept for anyone
+            assertThat(batchEvents.listeners()).isZero();
+            batchEvents.finished("a-batch-nobody-waits-for");
+            assertThat(batchEvents.pending()).isZero();
+        }
+    }
+
+    private static void drop(TestPipeline pipeline, String key, String text) {
+        pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key(key), RequestBody.fromString(text));
+    }
+
+    /** Live threads, after a moment for threads that are ending (a released lease's renewal) to end. */
+    private static int threads() throws InterruptedException {
+        Thread.sleep(200);
+        return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+}
