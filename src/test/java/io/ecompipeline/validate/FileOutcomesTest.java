@@ -53,14 +53,15 @@ class FileOutcomesTest {
             Files.copy(c.resolve("order_items_2.csv"), flat.resolve("order_items_2.csv"));
             Files.copy(d.resolve("order_items_2.csv"), flat.resolve("order_items_2_d.csv"));
             pipeline.bean("batchCompletion", io.ecompipeline.ingest.BatchCompletion.class).expectWave(7);
+            var events = pipeline.bean("batchEvents", io.ecompipeline.ingest.BatchEvents.class).listen();
             for (String name : List.of("products.csv", "orders_good.csv", "orders_utf16.csv", "orders_binary.csv")) {
                 put(pipeline, "incoming/" + name, flat.resolve(name));
             }
             put(pipeline, "incoming/c/order_items_2.csv", c.resolve("order_items_2.csv"));
             put(pipeline, "incoming/d/order_items_2.csv", d.resolve("order_items_2.csv"));
             put(pipeline, "incoming/orders_late.csv", in.resolve("orders_good.csv"));
-            var ended = pipeline.bean("batchEvents", io.ecompipeline.ingest.BatchEvents.class)
-                    .awaitNext(java.time.Duration.ofMinutes(3));
+            var ended = events.awaitNext(java.time.Duration.ofMinutes(3));
+            events.close();
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
             Map<String, JsonNode> files = pipeline.reportFiles(ended.batchId());
