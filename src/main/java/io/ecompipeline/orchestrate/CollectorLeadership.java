@@ -7,9 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.Consumer;
 import org.apache.camel.Route;
-import org.apache.camel.support.ScheduledPollConsumer;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Route policy that lets only the holder of the {@code collector} lease consume: with several instances on one bucket,
  * exactly one collects arrivals into batches at a time, and another takes over within a lease when it dies. The others
- * stand by (their batch processing still runs, one at a time, under the processing lock). A polling consumer's
- * scheduler is started only by this policy, once the lease is held: so it may poll at once (no initial delay) without
- * a standby instance's consumer polling in the moment between the route's start and the policy's first decision.
+ * stand by (their batch processing still runs, one at a time, under the processing lock).
  */
 public class CollectorLeadership extends RoutePolicySupport {
 
@@ -48,16 +44,11 @@ public class CollectorLeadership extends RoutePolicySupport {
     @Override
     public void onInit(Route route) {
         routes.add(route);
-        if (route.getConsumer() instanceof ScheduledPollConsumer polling) {
-            polling.setStartScheduler(false);
-        }
     }
 
     @Override
     public void onStart(Route route) {
-        if (isLeader()) {
-            schedule(route.getConsumer()); // a route replaced while this instance leads consumes at once
-        } else {
+        if (!isLeader()) {
             stopRouteConsumer(route);
         }
         synchronized (this) {
@@ -79,7 +70,6 @@ public class CollectorLeadership extends RoutePolicySupport {
             for (Route route : routes) {
                 if (leader) {
                     startConsumer(route.getConsumer());
-                    schedule(route.getConsumer());
                 } else {
                     stopRouteConsumer(route);
                 }
@@ -89,12 +79,6 @@ public class CollectorLeadership extends RoutePolicySupport {
                 return; // resigning: the check in flight was interrupted on purpose
             }
             LOG.warn("Collector leadership check failed: {}", e.getMessage());
-        }
-    }
-
-    private static void schedule(Consumer consumer) {
-        if (consumer instanceof ScheduledPollConsumer polling && polling.isRunAllowed()) {
-            polling.startScheduler();
         }
     }
 

@@ -71,6 +71,7 @@ public final class LocalServices implements AutoCloseable {
     /** PostgreSQL runs with trust authentication (zonky's initdb -A trust): any password is accepted. */
     private static final String JDBC_PASSWORD = "postgres";
     private static final long START_TIMEOUT_SECONDS = 120;
+    private static final String PEKKO_SHUTDOWN_HOOK = "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook";
 
     /**
      * sqlite4java (inside DynamoDB Local) logs every queue start and stop through java.util.logging. DynamoDB Local's
@@ -279,6 +280,11 @@ public final class LocalServices implements AutoCloseable {
 
     private static Running startSqs() throws IOException {
         long t0 = System.nanoTime();
+        // ElasticMQ's actor system would otherwise run Pekko's coordinated shutdown from a JVM shutdown hook (about
+        // 0.3 s at every exit); close() stops it, and a one-shot command's JVM just ends it
+        if (System.getProperty(PEKKO_SHUTDOWN_HOOK) == null) {
+            System.setProperty(PEKKO_SHUTDOWN_HOOK, "off");
+        }
         int port = freePort();
         // withServerAddress: the queue URLs it hands out name this endpoint (default: http://localhost:9324)
         SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port)
