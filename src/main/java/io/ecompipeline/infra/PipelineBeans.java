@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -32,6 +33,7 @@ import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.orchestrate.ProcessingLock;
+import io.ecompipeline.orchestrate.stepfunctions.ActivityPolls;
 import io.ecompipeline.orchestrate.stepfunctions.ActivityTasks;
 import io.ecompipeline.orchestrate.stepfunctions.IngestExecutions;
 import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsResources;
@@ -92,23 +94,30 @@ public class PipelineBeans implements CamelConfiguration {
         String categoryTable = settings.get("pipeline.dynamodb.category-kpis-table");
         String lockTable = settings.get("pipeline.dynamodb.lock-table");
         String where = s3Endpoint == null ? "AWS region " + settings.get("pipeline.aws.region") : s3Endpoint;
+        String dynamoDbWhere = " at " + (dynamoDbEndpoint == null ? "AWS" : dynamoDbEndpoint);
+        String sqsWhere = " at " + Objects.requireNonNullElse(settings.optional("pipeline.sqs.endpoint"), "AWS");
+        // the checks (or creations) run concurrently: start-up waits for the slowest, not for their sum
+        StartupChecks checks = new StartupChecks();
         if (settings.getBoolean("pipeline.provision-resources")) {
-            reachable("S3 at " + where, () -> Provisioner.bucket(s3, bucket));
-            reachable("DynamoDB at " + (dynamoDbEndpoint == null ? "AWS" : dynamoDbEndpoint), () -> {
-                Provisioner.table(dynamoDb, orderTable, "order_date", null);
-                Provisioner.table(dynamoDb, categoryTable, "category", "order_date");
-                Provisioner.table(dynamoDb, lockTable, "lock_id", null);
-            });
-            reachable("SQS", () -> {
-                Provisioner.queue(sqs, settings.get("pipeline.sqs.dead-letter-queue"));
-                Provisioner.queue(sqs, settings.get("pipeline.sqs.alerts-queue"));
-            });
+            checks.start("S3 bucket " + bucket + " at " + where, () -> Provisioner.bucket(s3, bucket));
+            checks.start("DynamoDB table " + orderTable + dynamoDbWhere,
+                    () -> Provisioner.table(dynamoDb, orderTable, "order_date", null));
+            checks.start("DynamoDB table " + categoryTable + dynamoDbWhere,
+                    () -> Provisioner.table(dynamoDb, categoryTable, "category", "order_date"));
+            checks.start("DynamoDB table " + lockTable + dynamoDbWhere,
+                    () -> Provisioner.table(dynamoDb, lockTable, "lock_id", null));
+            for (String queue : List.of(settings.get("pipeline.sqs.dead-letter-queue"),
+                    settings.get("pipeline.sqs.alerts-queue"))) {
+                checks.start("SQS queue " + queue + sqsWhere, () -> Provisioner.queue(sqs, queue));
+            }
         } else {
-            reachable("S3 bucket " + bucket + " at " + where, () -> s3.headBucket(b -> b.bucket(bucket)));
-            reachable("DynamoDB table " + orderTable, () -> dynamoDb.describeTable(b -> b.tableName(orderTable)));
-            reachable("DynamoDB table " + categoryTable, () -> dynamoDb.describeTable(b -> b.tableName(categoryTable)));
-            reachable("DynamoDB table " + lockTable, () -> dynamoDb.describeTable(b -> b.tableName(lockTable)));
+            checks.start("S3 bucket " + bucket + " at " + where, () -> s3.headBucket(b -> b.bucket(bucket)));
+            for (String table : List.of(orderTable, categoryTable, lockTable)) {
+                checks.start("DynamoDB table " + table + dynamoDbWhere,
+                        () -> dynamoDb.describeTable(b -> b.tableName(table)));
+            }
         }
+        checks.await();
 
         HikariDataSource dataSource = dataSource(settings);
         applySchema(dataSource);
@@ -230,7 +239,7 @@ public class PipelineBeans implements CamelConfiguration {
         String[] ingestArn = new String[1];
         String where = "Step Functions at " + (endpoint == null ? "AWS" : endpoint);
         if (settings.getBoolean("pipeline.provision-resources")) {
-            reachable(where, () -> {
+            StartupChecks.run(where, () -> {
                 Map<String, String> created = resources.createActivities(List.copyOf(names.values()));
                 names.forEach((key, name) -> arns.put(name, created.get(name)));
                 String anyActivity = created.values().iterator().next();
@@ -248,7 +257,7 @@ public class PipelineBeans implements CamelConfiguration {
                 resources.createStateMachine(generationMachine, "asl/daily-generation.asl.json", placeholders, role);
             });
         } else {
-            reachable(where, () -> {
+            StartupChecks.run(where, () -> {
                 arns.putAll(resources.activityArns(names.values()));
                 ingestArn[0] = resources.stateMachineArn(ingestMachine);
             });
@@ -274,7 +283,11 @@ public class PipelineBeans implements CamelConfiguration {
         byName.put(names.get("generate"), steps::generate);
         ActivityTasks tasks = new ActivityTasks(context, sfn, settings.getDuration("pipeline.sfn.heartbeat-interval"));
         context.addService(tasks);
-        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks,
+        // the long polls on a client of their own, closed as the application begins to stop (ends the open polls)
+        ActivityPolls polls = new ActivityPolls(aws.sfn(endpoint));
+        context.getRegistry().bind("sfnPollClient", polls.client());
+        polls.install(context);
+        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks, polls,
                 settings.getMillis("pipeline.sfn.poll-error-delay")));
         LOG.info("Orchestrator: Step Functions ({}), state machine {}", where, ingestArn[0]);
     }
@@ -305,7 +318,7 @@ public class PipelineBeans implements CamelConfiguration {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StartupException("Cannot reach PostgreSQL at " + settings.get("pipeline.jdbc.url") + ": "
-                    + rootMessage(e), e);
+                    + StartupChecks.rootMessage(e), e);
         }
     }
 
@@ -327,26 +340,5 @@ public class PipelineBeans implements CamelConfiguration {
             c.commit();
         }
         LOG.info("Database schema 'pipeline' ready");
-    }
-
-    private interface Check {
-        void run();
-    }
-
-    private static void reachable(String what, Check check) {
-        try {
-            check.run();
-        } catch (RuntimeException e) {
-            throw new StartupException("Cannot reach " + what + ": " + rootMessage(e), e);
-        }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return e == t ? message : e.getMessage() + " (" + message + ")";
     }
 }

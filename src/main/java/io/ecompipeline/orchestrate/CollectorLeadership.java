@@ -75,6 +75,9 @@ public class CollectorLeadership extends RoutePolicySupport {
                 }
             }
         } catch (Exception e) {
+            if (checker.isShutdown()) {
+                return; // resigning: the check in flight was interrupted on purpose
+            }
             LOG.warn("Collector leadership check failed: {}", e.getMessage());
         }
     }

@@ -35,10 +35,17 @@ public final class LocalLauncher {
         Path dataDir = args[0].equals("run")
                 ? Path.of(System.getenv().getOrDefault("PIPELINE_DATA_DIR", ".ecom-pipeline/data")) : null;
         int code;
-        try (LocalServices services = LocalServices.start(dataDir)) {
+        LocalServices services = LocalServices.start(dataDir);
+        try {
             services.pipelineProperties().forEach(System::setProperty);
             System.setProperty("pipeline.provision-resources", "true");
             code = Cli.run(args);
+        } finally {
+            if (dataDir == null) {
+                services.closeForExit(); // throw-away state, and the JVM exits next
+            } else {
+                services.close();
+            }
         }
         System.exit(code);
     }

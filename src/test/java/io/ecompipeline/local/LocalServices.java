@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URL;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
@@ -65,6 +71,7 @@ public final class LocalServices implements AutoCloseable {
     /** PostgreSQL runs with trust authentication (zonky's initdb -A trust): any password is accepted. */
     private static final String JDBC_PASSWORD = "postgres";
     private static final long START_TIMEOUT_SECONDS = 120;
+    private static final String PEKKO_SHUTDOWN_HOOK = "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook";
 
     /**
      * sqlite4java (inside DynamoDB Local) logs every queue start and stop through java.util.logging. DynamoDB Local's
@@ -90,8 +97,16 @@ public final class LocalServices implements AutoCloseable {
         void stop() throws Exception;
     }
 
-    /** One started server: what it is, where it listens, how to stop it. */
-    private record Running(String name, String endpoint, Stopper stopper) {
+    /**
+     * One started server: what it is, where it listens, how to stop it, and whether it outlives this JVM (a server
+     * process of its own, files to remove) or ends with it.
+     */
+    private record Running(String name, String endpoint, Stopper stopper, boolean outlivesJvm) {
+
+        Running(String name, String endpoint, Stopper stopper) {
+            this(name, endpoint, stopper, false);
+        }
+
         void stopQuietly() {
             try {
                 stopper.stop();
@@ -175,7 +190,7 @@ public final class LocalServices implements AutoCloseable {
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
-        }, "local-" + name + "-start");
+        }, "local-" + name + (name.startsWith("stop-") ? "" : "-start"));
         thread.setDaemon(true);
         thread.start();
         return future;
@@ -275,6 +290,11 @@ public final class LocalServices implements AutoCloseable {
 
     private static Running startSqs() throws IOException {
         long t0 = System.nanoTime();
+        // ElasticMQ's actor system would otherwise run Pekko's coordinated shutdown from a JVM shutdown hook (about
+        // 0.3 s at every exit); close() stops it, and a one-shot command's JVM just ends it
+        if (System.getProperty(PEKKO_SHUTDOWN_HOOK) == null) {
+            System.setProperty(PEKKO_SHUTDOWN_HOOK, "off");
+        }
         int port = freePort();
         // withServerAddress: the queue URLs it hands out name this endpoint (default: http://localhost:9324)
         SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port)
@@ -296,17 +316,125 @@ public final class LocalServices implements AutoCloseable {
         int port = freePort();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
                 .setServerConfig("listen_addresses", HOST).setPGStartupWait(Duration.ofSeconds(60));
-        Path pgData = null;
+        Path pgData;
+        Path throwAway = null;
         if (dataDir != null) {
             pgData = Files.createDirectories(dataDir.resolve("postgres")).toAbsolutePath();
             // initdb runs only when the folder holds no cluster yet; the cluster is kept on close
             builder.setDataDirectory(pgData).setCleanDataDirectory(false);
+        } else {
+            // a copy of a cluster initialised once per machine (initdb is most of PostgreSQL's start-up), and no
+            // flush to disk: nothing of a throw-away cluster has to survive a crash of the machine
+            throwAway = copyOf(postgresTemplate());
+            pgData = throwAway;
+            builder.setDataDirectory(pgData).setCleanDataDirectory(false).setRegisterShutdownHook(false)
+                    .setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
         }
-        EmbeddedPostgres postgres = builder.start();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException | RuntimeException e) {
+            deleteTree(throwAway);
+            throw e;
+        }
         String jdbcUrl = "jdbc:postgresql://" + HOST + ":" + postgres.getPort() + "/postgres";
         LOG.info("PostgreSQL (embedded PostgreSQL, {}) at {} in {} ms",
-                pgData == null ? "temporary folder" : pgData, jdbcUrl, millisSince(t0));
-        return new Running("PostgreSQL", jdbcUrl, postgres::close);
+                throwAway != null ? "temporary folder" : pgData, jdbcUrl, millisSince(t0));
+        Path removeOnClose = throwAway;
+        return new Running("PostgreSQL", jdbcUrl, () -> {
+            if (removeOnClose == null) {
+                postgres.close();
+                return;
+            }
+            // immediate shutdown, no checkpoint: the cluster is deleted (zonky's close would run pg_ctl stop -m fast)
+            stopImmediately(removeOnClose);
+            deleteTree(removeOnClose);
+        }, true);
+    }
+
+    /**
+     * An initialised, cleanly stopped PostgreSQL cluster under the temporary folder, made once per binaries version
+     * (by zonky, as for its own start: initdb, a start and a stop) and copied for each throw-away start. Two JVMs
+     * making it at once each build their own and the first rename wins.
+     */
+    private static Path postgresTemplate() throws IOException {
+        URL binaries = EmbeddedPostgres.class.getResource("/postgres-linux-x86_64.txz");
+        String version = Integer.toHexString(String.valueOf(binaries).hashCode());
+        Path parent = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg"));
+        Path template = parent.resolve("ecom-pipeline-template-" + version);
+        if (Files.isRegularFile(template.resolve(TEMPLATE_READY))) {
+            return template;
+        }
+        long t0 = System.nanoTime();
+        Path work = Files.createTempDirectory(parent, "ecom-pipeline-template-");
+        try {
+            // initdb --wal-segsize=1 (zonky passes its locale settings to initdb as --key=value): 1 MB of WAL to copy
+            // per start instead of 16
+            EmbeddedPostgres.builder().setPort(freePort()).setServerConfig("listen_addresses", HOST)
+                    .setLocaleConfig("wal-segsize", "1").setDataDirectory(work).setCleanDataDirectory(false).setRegisterShutdownHook(false).start().close();
+            Files.deleteIfExists(work.resolve("epg-lock"));
+            Files.createFile(work.resolve(TEMPLATE_READY));
+            Files.move(work, template, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("PostgreSQL template cluster made at {} in {} ms (once per machine)", template, millisSince(t0));
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            deleteTree(work); // another JVM made it first
+        } catch (IOException | RuntimeException e) {
+            deleteTree(work);
+            throw e;
+        }
+        return template;
+    }
+
+    private static final String TEMPLATE_READY = "ecom-pipeline-template.ready";
+
+    private static Path copyOf(Path template) throws IOException {
+        Path copy = Files.createTempDirectory("ecom-pipeline-pg-"); // mode 0700, as PostgreSQL wants its data folder
+        try (Stream<Path> files = Files.walk(template)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = copy.resolve(template.relativize(from).toString());
+                if (from.equals(template) || from.getFileName().toString().equals(TEMPLATE_READY)) {
+                    continue;
+                }
+                if (Files.isDirectory(from)) {
+                    Files.createDirectory(to);
+                    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+                } else {
+                    Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(copy);
+            throw e;
+        }
+        return copy;
+    }
+
+    /**
+     * SIGQUIT to the postmaster (PostgreSQL's immediate shutdown), then waits, as {@code pg_ctl stop} does, until it
+     * has removed its pid file on exit (its process may linger as a zombie until the container's init reaps it).
+     */
+    private static void stopImmediately(Path pgData) throws Exception {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        String pid = Files.readAllLines(pidFile).get(0).trim();
+        new ProcessBuilder("kill", "-QUIT", pid).start().waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(pidFile) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static int freePort() throws IOException {
@@ -373,8 +501,19 @@ public final class LocalServices implements AutoCloseable {
     }
 
     /**
-     * Stops everything in the reverse order of start. Safe to call more than once; a failure to stop one server is
-     * logged and does not keep the others running.
+     * For a JVM about to exit, with throw-away state: stops only what would outlive it (the PostgreSQL server process
+     * and its folder). The servers in this JVM hold nothing to keep and end with it: stopping them gracefully would
+     * only make a one-shot command wait (about 1 to 2 s for their connections and thread pools).
+     */
+    public synchronized void closeForExit() {
+        started.removeIf(running -> !running.outlivesJvm());
+        close();
+    }
+
+    /**
+     * Stops everything, concurrently (the servers do not depend on each other; a one-shot command waits for the
+     * slowest, not for their sum). Safe to call more than once; a failure to stop one server is logged and does not
+     * keep the others running.
      */
     @Override
     public synchronized void close() {
@@ -383,8 +522,23 @@ public final class LocalServices implements AutoCloseable {
         }
         closed = true;
         long t0 = System.nanoTime();
+        List<CompletableFuture<Running>> stopping = new java.util.ArrayList<>();
         while (!started.isEmpty()) {
-            started.pop().stopQuietly();
+            Running running = started.pop();
+            stopping.add(startAsync("stop-" + running.name(), () -> {
+                running.stopQuietly();
+                return running;
+            }));
+        }
+        for (CompletableFuture<Running> stop : stopping) {
+            try {
+                stop.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("A local service did not stop: {}", e.toString());
+            }
         }
         LOG.info("Local services stopped in {} ms", millisSince(t0));
     }

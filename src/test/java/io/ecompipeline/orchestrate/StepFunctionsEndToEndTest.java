@@ -1,10 +1,12 @@
 package io.ecompipeline.orchestrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.infra.StartupException;
 import io.ecompipeline.local.LocalServices;
+import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.AfterAll;
@@ -68,10 +73,10 @@ class StepFunctionsEndToEndTest {
             assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0).as("npm ci in src/test/sfn").isTrue();
         }
         Files.createDirectories(Path.of("target"));
-        // polls answer "no task" after 3 s instead of AWS's 60 s: the application's shutdown waits for open polls
+        // polls are held 60 s, as AWS holds them: longer than the shutdown timeout, so the application must end them
         endpoint = new ProcessBuilder("node", "sfn-endpoint.mjs", "--port", "0",
                 "--dynamodb", services.dynamoDbEndpoint().toString(), "--sqs", services.sqsEndpoint().toString(),
-                "--region", services.region(), "--poll-seconds", "3")
+                "--region", services.region(), "--poll-seconds", "60")
                 .directory(SFN_DIR.toFile())
                 .redirectError(new File("target/sfn-endpoint.log"))
                 .start();
@@ -102,53 +107,75 @@ class StepFunctionsEndToEndTest {
     }
 
     @Test
-    void labSampleThroughStepFunctionsGivesTheReferenceKpis() throws Exception {
-        try (TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode())) {
-            assertThat(pipeline.ingest(LAB_SAMPLE, out)).isZero();
-
-            ReferenceKpis expected = ReferenceKpis.of(LAB_SAMPLE);
-            assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("order_kpis.csv")), 1))
-                    .isEqualTo(expected.orderKpis);
-            assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("category_kpis.csv")), 2))
-                    .isEqualTo(expected.categoryKpis);
-            pipeline.assertNothingLost(LAB_SAMPLE);
-
-            String batchId = TestPipeline.readCsv(out.resolve("files.csv")).get(0).get(2);
-            assertThat(batchStatus(batchId)).isEqualTo("finished");
-            SfnClient sfn = pipeline.bean("sfnClient", SfnClient.class);
-            // provisioned from the jar's asl/ files
-            assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
-                    .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
-            assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
-                    "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
-                    "ecom-pipeline-generate");
-            String executionArn = executionArn(sfn, batchId);
-            // the finish step ends the batch; the execution releases the lock just after
-            DescribeExecutionResponse execution = awaitEnd(sfn, executionArn);
-            assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-            JsonNode input = JSON.readTree(execution.input());
-            assertThat(input.get("batchId").asText()).isEqualTo(batchId);
-            assertThat(input.get("files")).hasSize(26)
-                    .allSatisfy(f -> assertThat(f.asText()).startsWith("collected/"));
-            List<String> activities = new ArrayList<>();
-            for (HistoryEvent e : sfn.getExecutionHistory(b -> b.executionArn(executionArn)).events()) {
-                if ("ActivitySucceeded".equals(e.typeAsString())) {
-                    activities.add(e.activitySucceededEventDetails().output());
-                }
+    void labSampleThroughStepFunctionsGivesTheReferenceKpisLogsNoErrorAndStopsAtOnce() throws Exception {
+        try (LogCapture log = LogCapture.attach()) {
+            TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode());
+            try {
+                labSampleGivesTheReferenceKpis(pipeline);
+            } finally {
+                long t0 = System.nanoTime();
+                pipeline.close();
+                // the open 60 s polls are ended, not waited for (nor cut by the 30 s shutdown timeout)
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
             }
-            assertThat(activities).hasSize(3);
-            JsonNode validation = JSON.readTree(activities.get(0));
-            assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
-            assertThat(validation.get("acceptedRows").asLong()).isPositive();
-            assertThat(validation.get("filesAccepted").asInt() + validation.get("filesQuarantined").asInt())
-                    .isEqualTo(26);
-            assertThat(lockItem(pipeline)).as("the ingest lock is released").isEmpty();
+            assertCleanLog(log);
         }
+    }
+
+    /** A clean run: no ERROR, no stack trace, no warning (README "Progress and logs"). */
+    static void assertCleanLog(LogCapture log) {
+        assertThat(log.lines()).as("log lines at ERROR or WARN").noneMatch(
+                l -> l.level().equals("ERROR") || l.level().equals("WARN"));
+        assertThat(log.events()).as("log lines with a stack trace").noneMatch(e -> e.getThrown() != null);
+        assertThat(log.lines()).as("the start-up and the shutdown were logged").anyMatch(
+                l -> l.message().contains("shutdown in"));
+    }
+
+    private void labSampleGivesTheReferenceKpis(TestPipeline pipeline) throws Exception {
+        assertThat(pipeline.ingest(LAB_SAMPLE, out)).isZero();
+
+        ReferenceKpis expected = ReferenceKpis.of(LAB_SAMPLE);
+        assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("order_kpis.csv")), 1))
+                .isEqualTo(expected.orderKpis);
+        assertThat(TestPipeline.byKey(TestPipeline.readCsv(out.resolve("category_kpis.csv")), 2))
+                .isEqualTo(expected.categoryKpis);
+        pipeline.assertNothingLost(LAB_SAMPLE);
+
+        String batchId = TestPipeline.readCsv(out.resolve("files.csv")).get(0).get(2);
+        assertThat(batchStatus(batchId)).isEqualTo("finished");
+        SfnClient sfn = pipeline.bean("sfnClient", SfnClient.class);
+        // provisioned from the jar's asl/ files
+        assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
+                .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
+        assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
+                "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
+                "ecom-pipeline-generate");
+        String executionArn = executionArn(sfn, batchId);
+        // the finish step ends the batch; the execution releases the lock just after
+        DescribeExecutionResponse execution = awaitEnd(sfn, executionArn);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode input = JSON.readTree(execution.input());
+        assertThat(input.get("batchId").asText()).isEqualTo(batchId);
+        assertThat(input.get("files")).hasSize(26)
+                .allSatisfy(f -> assertThat(f.asText()).startsWith("collected/"));
+        List<String> activities = new ArrayList<>();
+        for (HistoryEvent e : sfn.getExecutionHistory(b -> b.executionArn(executionArn)).events()) {
+            if ("ActivitySucceeded".equals(e.typeAsString())) {
+                activities.add(e.activitySucceededEventDetails().output());
+            }
+        }
+        assertThat(activities).hasSize(3);
+        JsonNode validation = JSON.readTree(activities.get(0));
+        assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
+        assertThat(validation.get("acceptedRows").asLong()).isPositive();
+        assertThat(validation.get("filesAccepted").asInt() + validation.get("filesQuarantined").asInt())
+                .isEqualTo(26);
+        assertThat(lockItem(pipeline)).as("the ingest lock is released").isEmpty();
     }
 
     @Test
     void aFailingStepFailsTheExecutionReleasesTheLockAlertsAndDeadLettersTheBatch() throws Exception {
-        try (TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode())) {
+        try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode())) {
             // applying the batch needs this table: the validate-apply task fails with a non-transient SQL error
             pipeline.sql("ALTER TABLE pipeline.orders RENAME TO orders_gone");
             // a few of the lab sample's files are enough to fail
@@ -176,7 +203,42 @@ class StepFunctionsEndToEndTest {
             assertThat(deadLetter.get("error").asText()).contains("BatchFailed");
             // nothing lost: the files wait under collected/ for a re-drive
             assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("collected/")).hasSize(3);
+            // the reason is the execution's, not attempts this mode does not count
+            assertThat(log.containing("Batch failed: its Step Functions execution failed (BatchFailed: ")).hasSize(1);
+            // "no execution yet" was an answer, not an error
+            assertThat(log.containing("ExecutionDoesNotExist")).isEmpty();
+            assertThat(log.events()).noneMatch(e -> e.getThrown() != null
+                    && String.valueOf(e.getThrown()).contains("ExecutionDoesNotExist"));
         }
+    }
+
+    @Test
+    void aSecondStartFindsTheActivitiesAndCreatesNone() throws Exception {
+        try (TestPipeline first = TestPipeline.fresh(stepFunctionsMode())) {
+            assertThat(first.bean("sfnClient", SfnClient.class).listActivities().activities()).isNotEmpty();
+        }
+        try (LogCapture log = LogCapture.attach(); TestPipeline again = TestPipeline.restart(stepFunctionsMode())) {
+            assertThat(log.containing("Created activity")).isEmpty();
+            assertThat(log.containing("Orchestrator: Step Functions")).hasSize(1);
+        }
+    }
+
+    @Test
+    void anUnreachableStepFunctionsEndpointIsNamedAsSuch() throws Exception {
+        Map<String, String> dead = stepFunctionsMode();
+        dead.put("pipeline.sfn.endpoint", "http://127.0.0.1:9");
+        assertThatThrownBy(() -> TestPipeline.fresh(dead).close()).hasRootCauseInstanceOf(ConnectException.class)
+                .satisfies(e -> assertThat(startupMessage(e)).startsWith(
+                        "Cannot reach Step Functions at http://127.0.0.1:9: "));
+    }
+
+    private static String startupMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupException) {
+                return t.getMessage();
+            }
+        }
+        throw new AssertionError("no StartupException in " + e);
     }
 
     @Test
@@ -191,9 +253,12 @@ class StepFunctionsEndToEndTest {
         assertThat(stats().get("openPolls").asInt()).as("one poll per activity").isEqualTo(4);
         assertThat(stats().get("polls").asLong()).isGreaterThan(pollsBefore);
 
+        long t0 = System.nanoTime();
         pipeline.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("shutdown with four open 60 s polls")
+                .isLessThan(Duration.ofSeconds(5));
 
-        deadline = System.currentTimeMillis() + 5_000;
+        deadline = System.currentTimeMillis() + 2_000;
         while (stats().get("openPolls").asInt() > 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }

@@ -26,12 +26,16 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
  * named after the batch, with the batch id and its file keys as input. Only the oldest runs, so batches still apply
  * in the order they closed. An execution that failed, timed out or was aborted (its retries used up) dead-letters
  * its batch as the local orchestrator does after its last attempt (the state machine already released the lock and
- * sent the alert); then the next batch starts.
+ * sent the alert); then the next batch starts. The dead-letter route gets the reason in the
+ * {@value #DEAD_LETTER_REASON} header: in this mode one execution ran (its retries are the state machine's), so the
+ * local orchestrator's "gave up after N attempts" would not be true.
  */
 public class IngestExecutions {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestExecutions.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Header of {@code direct:batch-dead-letter}: why the batch is dead-lettered, for its log line. */
+    public static final String DEAD_LETTER_REASON = "deadLetterReason";
 
     private final ProducerTemplate producer;
     private final BatchStore batches;
@@ -59,10 +63,11 @@ public class IngestExecutions {
                     case RUNNING, PENDING_REDRIVE -> {
                         return; // the next batch waits for this one
                     }
-                    case SUCCEEDED -> giveUp(batchId, "its execution succeeded but the batch is still "
-                            + batches.status(batchId));
-                    default -> giveUp(batchId, "execution " + execution.statusAsString().toLowerCase() + ": "
-                            + execution.error() + ": " + execution.cause());
+                    case SUCCEEDED -> giveUp(batchId, "its Step Functions execution succeeded but the batch is "
+                            + "still " + batches.status(batchId));
+                    default -> giveUp(batchId, "its Step Functions execution "
+                            + execution.statusAsString().toLowerCase() + " (" + execution.error() + ": "
+                            + execution.cause() + ")");
                 }
             }
         } finally {
@@ -75,6 +80,7 @@ public class IngestExecutions {
         return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + batchId;
     }
 
+    /** The batch's execution, or null when none was started yet (an answer, not a failure: the route logs nothing). */
     private DescribeExecutionResponse describe(String batchId) {
         try {
             return producer.requestBodyAndHeader("direct:sfn-describe-execution", null,
@@ -111,8 +117,9 @@ public class IngestExecutions {
     }
 
     private void giveUp(String batchId, String error) throws Exception {
-        LOG.error("Batch failed in Step Functions: {}", error);
+        LOG.error("Batch failed: {}", error);
         batches.markFailed(batchId, error);
-        producer.requestBodyAndHeader("direct:batch-dead-letter", null, "batchId", batchId);
+        producer.requestBodyAndHeaders("direct:batch-dead-letter", null, Map.of("batchId", batchId,
+                DEAD_LETTER_REASON, error));
     }
 }

@@ -15,13 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ActivityListItem;
+import software.amazon.awssdk.services.sfn.model.StateMachineAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 
 /**
  * The state machines and activities of Step Functions mode, found by name (ListStateMachines / ListActivities) and,
- * when provisioning, created: the activities first (their ARN gives the {@code ActivityArnPrefix}), then the state
- * machines from the {@code asl/} files shipped in the jar, with their {@code ${Name}} placeholders substituted.
- * An existing state machine is left as it is (deployments update it with their own tooling).
+ * when provisioning, the missing ones created: the activities first (their ARN gives the {@code ActivityArnPrefix}),
+ * then the state machines from the {@code asl/} files shipped in the jar, with their {@code ${Name}} placeholders
+ * substituted. What exists is left as it is (deployments update it with their own tooling), so a restart creates
+ * nothing and needs no create permission.
  */
 public final class StepFunctionsResources {
 
@@ -34,11 +36,17 @@ public final class StepFunctionsResources {
         this.sfn = sfn;
     }
 
-    /** Creates the activities (idempotent) and returns their ARNs by name. */
+    /** Creates the activities that do not exist yet and returns the ARNs of all of them by name. */
     public Map<String, String> createActivities(List<String> names) {
+        Map<String, String> listed = listActivities();
         Map<String, String> arns = new LinkedHashMap<>();
         for (String name : names) {
-            arns.put(name, sfn.createActivity(b -> b.name(name)).activityArn());
+            String arn = listed.get(name);
+            if (arn == null) {
+                arn = sfn.createActivity(b -> b.name(name)).activityArn();
+                LOG.info("Created activity {}", name);
+            }
+            arns.put(name, arn);
         }
         return arns;
     }
@@ -51,17 +59,24 @@ public final class StepFunctionsResources {
             return existing;
         }
         String definition = substitute(read(aslResource), placeholders);
-        String arn = sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(roleArn)).stateMachineArn();
+        String arn;
+        try {
+            arn = sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(roleArn)).stateMachineArn();
+        } catch (StateMachineAlreadyExistsException e) {
+            // another instance starting at the same time created it first
+            existing = findStateMachine(name);
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
         LOG.info("Created state machine {} from {}", name, aslResource);
         return arn;
     }
 
     /** The ARNs of the named activities, by name, from one listing; a missing one fails naming it. */
     public Map<String, String> activityArns(Collection<String> names) {
-        Map<String, String> listed = new HashMap<>();
-        for (ActivityListItem a : sfn.listActivitiesPaginator(b -> b.maxResults(1000)).activities()) {
-            listed.put(a.name(), a.activityArn());
-        }
+        Map<String, String> listed = listActivities();
         Map<String, String> arns = new LinkedHashMap<>();
         for (String name : names) {
             String arn = listed.get(name);
@@ -72,6 +87,14 @@ public final class StepFunctionsResources {
             arns.put(name, arn);
         }
         return arns;
+    }
+
+    private Map<String, String> listActivities() {
+        Map<String, String> listed = new HashMap<>();
+        for (ActivityListItem a : sfn.listActivitiesPaginator(b -> b.maxResults(1000)).activities()) {
+            listed.put(a.name(), a.activityArn());
+        }
+        return listed;
     }
 
     public String stateMachineArn(String name) {

@@ -2,32 +2,39 @@ package io.ecompipeline.orchestrate.stepfunctions;
 
 import java.util.Map;
 
-import org.apache.camel.LoggingLevel;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.stepfunctions.StepFunctions2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
 
 /**
  * Step Functions mode: the calls of the ingest orchestrator ({@link IngestExecutions}) and one worker route per
  * activity. A worker polls GetActivityTask (a long poll: Step Functions holds it up to 60 s until a task comes), runs
- * the task's step, and polls again. On shutdown the routes stop polling first; a step in flight runs to its end
- * within {@code camel.main.shutdown-timeout}.
+ * the task's step, and polls again. On shutdown the open polls are ended at once ({@link ActivityPolls}); a step in
+ * flight runs to its end within {@code camel.main.shutdown-timeout}. The execution calls have no error handler: "no
+ * such execution" and "already started" are answers {@link IngestExecutions} expects, and any other failure is
+ * reported once, by the route that called them.
  */
 public class StepFunctionsRoutes extends RouteBuilder {
 
-    private static final String SFN = "aws2-step-functions://%s?awsSfnClient=#sfnClient&operation=%s";
+    private static final Logger LOG = LoggerFactory.getLogger(StepFunctionsRoutes.class);
+    private static final String SFN = "aws2-step-functions://%s?awsSfnClient=#%s&operation=%s";
 
     private final Map<String, String> activityArns;
     private final Map<String, ActivityTasks.Step> steps;
     private final ActivityTasks tasks;
+    private final ActivityPolls polls;
     private final long pollErrorDelayMillis;
 
     /** {@code activityArns} and {@code steps} by activity name. */
     public StepFunctionsRoutes(Map<String, String> activityArns, Map<String, ActivityTasks.Step> steps,
-            ActivityTasks tasks, long pollErrorDelayMillis) {
+            ActivityTasks tasks, ActivityPolls polls, long pollErrorDelayMillis) {
         this.activityArns = activityArns;
         this.steps = steps;
         this.tasks = tasks;
+        this.polls = polls;
         this.pollErrorDelayMillis = pollErrorDelayMillis;
     }
 
@@ -36,12 +43,14 @@ public class StepFunctionsRoutes extends RouteBuilder {
         from("direct:sfn-start-execution")
                 .routeId("sfn-start-execution")
                 .routeDescription("Starts the ingest state machine for a closed batch (execution name = batch id)")
-                .to(String.format(SFN, "ingest", "startExecution"));
+                .errorHandler(noErrorHandler())
+                .to(String.format(SFN, "ingest", "sfnClient", "startExecution"));
 
         from("direct:sfn-describe-execution")
                 .routeId("sfn-describe-execution")
                 .routeDescription("How the execution of a batch stands")
-                .to(String.format(SFN, "ingest", "describeExecution"));
+                .errorHandler(noErrorHandler())
+                .to(String.format(SFN, "ingest", "sfnClient", "describeExecution"));
 
         for (Map.Entry<String, String> activity : activityArns.entrySet()) {
             String name = activity.getKey();
@@ -51,14 +60,24 @@ public class StepFunctionsRoutes extends RouteBuilder {
                     .routeId("sfn-worker-" + name)
                     .routeDescription("Polls the Step Functions activity " + name + " and runs its tasks")
                     .onException(Exception.class).handled(true)
-                        .log(LoggingLevel.WARN, "GetActivityTask for " + name + " failed: ${exception.message}; "
-                                + "polling again in {{pipeline.sfn.poll-error-delay}}")
-                        .process(e -> Thread.sleep(pollErrorDelayMillis))
+                        .process(e -> pollFailed(name, e))
                     .end()
+                    .filter(e -> !polls.stopping())
                     .setHeader(StepFunctions2Constants.ACTIVITY_ARN, constant(activity.getValue()))
-                    .to(String.format(SFN, name, "getActivityTask"))
+                    .to(String.format(SFN, name, "sfnPollClient", "getActivityTask"))
                     .filter(simple("${body.taskToken} != null"))
                         .process(e -> tasks.run(name, e.getMessage().getBody(GetActivityTaskResponse.class), step));
         }
+    }
+
+    /** A poll ended by the shutdown is expected; any other failed poll is retried after the poll error delay. */
+    private void pollFailed(String activity, Exchange exchange) throws InterruptedException {
+        if (polls.stopping()) {
+            return;
+        }
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("GetActivityTask for {} failed: {}; polling again in {} ms", activity,
+                e == null ? "?" : e.getMessage(), pollErrorDelayMillis);
+        polls.pause(pollErrorDelayMillis);
     }
 }
