@@ -204,7 +204,7 @@ class StepFunctionsEndToEndTest {
             // nothing lost: the files wait under collected/ for a re-drive
             assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("collected/")).hasSize(3);
             // the reason is the execution's, not attempts this mode does not count
-            assertThat(log.containing("Batch failed: its Step Functions execution failed (BatchFailed: ")).hasSize(1);
+            assertThat(log.containing("Batch dead-lettered: its Step Functions execution failed (BatchFailed: ")).hasSize(1);
             // "no execution yet" was an answer, not an error
             assertThat(log.containing("ExecutionDoesNotExist")).isEmpty();
             assertThat(log.events()).noneMatch(e -> e.getThrown() != null

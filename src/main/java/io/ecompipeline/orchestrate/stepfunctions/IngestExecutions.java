@@ -117,7 +117,6 @@ public class IngestExecutions {
     }
 
     private void giveUp(String batchId, String error) throws Exception {
-        LOG.error("Batch failed: {}", error);
         batches.markFailed(batchId, error);
         producer.requestBodyAndHeaders("direct:batch-dead-letter", null, Map.of("batchId", batchId,
                 DEAD_LETTER_REASON, error));
