@@ -53,11 +53,14 @@ public class StateApplier {
             SELECT l.order_id, l.product_id, l.quantity, l.unit_price, c.category, l.batch_id
               FROM pipeline.stage_lines l JOIN pipeline.catalog c USING (product_id)
              WHERE l.batch_id = ?""";
+    /** The dates the batch's orders now have, and those of earlier orders whose lines the batch replaced. */
     private static final String DATES_AFTER = """
             INSERT INTO touched
+            SELECT order_date FROM pipeline.stage_orders WHERE batch_id = ?
+            UNION ALL
             SELECT o.order_date FROM pipeline.orders o
-             WHERE o.order_id IN (SELECT order_id FROM pipeline.stage_orders WHERE batch_id = ?
-                                  UNION SELECT order_id FROM pipeline.stage_lines WHERE batch_id = ?)""";
+             WHERE o.order_id IN (SELECT order_id FROM pipeline.stage_lines WHERE batch_id = ?
+                                  EXCEPT SELECT order_id FROM pipeline.stage_orders WHERE batch_id = ?)""";
     private static final String RECORD_DATES = """
             UPDATE pipeline.batches
                SET touched_dates = ARRAY(SELECT DISTINCT order_date FROM touched ORDER BY 1)
@@ -84,7 +87,7 @@ public class StateApplier {
                 int orders = update(c, UPSERT_ORDERS, batchId);
                 int replaced = update(c, DELETE_REPLACED_LINES, batchId);
                 int lines = update(c, INSERT_LINES, batchId);
-                update(c, DATES_AFTER, batchId, batchId);
+                update(c, DATES_AFTER, batchId, batchId, batchId);
                 update(c, RECORD_DATES, batchId);
                 for (String staged : new String[] {"stage_products", "stage_orders", "stage_lines"}) {
                     update(c, "DELETE FROM pipeline." + staged + " WHERE batch_id = ?", batchId);
