@@ -65,11 +65,15 @@ public final class PipelineApp implements AutoCloseable {
                 && Boolean.parseBoolean(setting.apply("pipeline.management.enabled"));
         Map<String, String> camel = ManagementServer.overrides(setting, enabled);
         camel.forEach(main::addOverrideProperty);
-        if (enabled) {
+        return camel;
+    }
+
+    /** Our Jolokia in place of Camel's (see {@link io.ecompipeline.observe.ManagementJolokia}). */
+    private void bindJolokia(Map<String, String> management) {
+        if (Boolean.parseBoolean(management.get("camel.management.enabled"))) {
             ManagementServer.deleteOldUsersFiles(Path.of(System.getProperty("java.io.tmpdir")));
             main.bind(JolokiaPlatformHttpPlugin.NAME, ManagementServer.jolokia(setting));
         }
-        return camel;
     }
 
     /**
@@ -80,7 +84,7 @@ public final class PipelineApp implements AutoCloseable {
         if (!serverChosen) {
             main.addOverrideProperty("camel.server.enabled", "false");
         }
-        configureManagement(false);
+        bindJolokia(configureManagement(false));
         main.start();
         return main.getCamelContext();
     }
@@ -96,6 +100,7 @@ public final class PipelineApp implements AutoCloseable {
             requireFreePort(management.get("camel.management.host"), management.get("camel.management.port"),
                     "pipeline.management.port");
         }
+        bindJolokia(management);
         StartupException[] failure = new StartupException[1];
         main.addMainListener(new MainListenerSupport() {
             @Override
