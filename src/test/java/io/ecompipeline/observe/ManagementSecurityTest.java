@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>{@code requestBody}/{@code sendBody} and their kin with {@code sql:} and {@code log:} endpoints: refused with and
  * without the login, and nothing ran (no table created, no log line);</li>
  * <li>every operation of every MBean the app registers (Jolokia's own list of them), called with placeholders,
- * expressions and endpoint URIs that would read the secrets, and every readable attribute of every MBean: no answer
- * holds a secret;</li>
+ * expressions and endpoint URIs that would read the secrets, every readable attribute of every MBean, and the open
+ * health and metrics endpoints beside Jolokia: no answer holds a secret;</li>
  * <li>route stop/start: refused without a login, done with it;</li>
  * <li>the login is never written to a file, and the users files earlier versions left in the temp folder are deleted
  * at start.</li>
@@ -274,12 +274,23 @@ class ManagementSecurityTest {
         }
         assertThat(ran).as("operations that ran").isPositive();
         assertThat(refused).as("operations refused").isGreaterThan(ran);
+        System.out.printf("Jolokia sweep: %d operation signatures, %d calls: %d ran, %d refused%n", seen.size(),
+                requests.size(), ran, refused);
 
         HttpResponse<String> everything = post(jolokia, "{\"type\":\"read\",\"mbean\":\"*:*\","
                 + "\"config\":{\"ignoreErrors\":\"true\"}}", "application/json", headers);
         assertThat(everything.statusCode()).isEqualTo(200);
         assertThat(everything.body()).contains("ExchangesCompleted").hasSizeGreaterThan(10_000);
         assertNoSecret(everything.body(), secrets, "every attribute");
+        // the open endpoints of the same server
+        String observe = jolokia.substring(0, jolokia.length() - "/jolokia".length());
+        for (String open : List.of("/metrics", "/health/ready?exposureLevel=full&data=true&stackTrace=true",
+                "/health/live?exposureLevel=full&data=true&stackTrace=true")) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(observe + open)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).as(open).isNotBlank();
+            assertNoSecret(answer.body(), secrets, open);
+        }
         for (String attribute : List.of("SystemProperties", "InputArguments")) {
             JsonNode one = JSON.readTree(post(jolokia, JSON.writeValueAsString(Map.of("type", "read",
                     "mbean", "java.lang:type=Runtime", "attribute", attribute)), "application/json", headers).body());
