@@ -1,14 +1,23 @@
 package io.ecompipeline.cli;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.ecompipeline.infra.Settings;
 import io.ecompipeline.infra.StartupException;
 import io.ecompipeline.observe.ManagementServer;
+import io.vertx.core.http.impl.HttpServerImpl;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.plugin.JolokiaPlatformHttpPlugin;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -48,12 +57,23 @@ public final class PipelineApp implements AutoCloseable {
 
     /**
      * The management server (health, metrics, Jolokia) serves {@code run}; the one-shot commands and tests bind no
-     * port for it unless the overrides set {@code pipeline.management.enabled}.
+     * port for it unless the overrides set {@code pipeline.management.enabled}. Returns its {@code camel.management.*}
+     * settings.
      */
-    private void configureManagement(boolean service) {
+    private Map<String, String> configureManagement(boolean service) {
         boolean enabled = (service || overrides.containsKey("pipeline.management.enabled"))
                 && Boolean.parseBoolean(setting.apply("pipeline.management.enabled"));
-        ManagementServer.overrides(setting, enabled).forEach(main::addOverrideProperty);
+        Map<String, String> camel = ManagementServer.overrides(setting, enabled);
+        camel.forEach(main::addOverrideProperty);
+        return camel;
+    }
+
+    /** Our Jolokia in place of Camel's (see {@link io.ecompipeline.observe.ManagementJolokia}). */
+    private void bindJolokia(Map<String, String> management) {
+        if (Boolean.parseBoolean(management.get("camel.management.enabled"))) {
+            ManagementServer.deleteOldUsersFiles(Path.of(System.getProperty("java.io.tmpdir")));
+            main.bind(JolokiaPlatformHttpPlugin.NAME, ManagementServer.jolokia(setting));
+        }
     }
 
     /**
@@ -64,17 +84,34 @@ public final class PipelineApp implements AutoCloseable {
         if (!serverChosen) {
             main.addOverrideProperty("camel.server.enabled", "false");
         }
-        configureManagement(false);
+        bindJolokia(configureManagement(false));
         main.start();
         return main.getCamelContext();
     }
 
     public int runForever() throws Exception {
-        configureManagement(true);
+        Map<String, String> management = configureManagement(true);
+        // a port another process holds: say so now, instead of a WARN from the HTTP server and a URL it does not serve
+        if (Boolean.parseBoolean(serverSetting("camel.server.enabled", "pipeline.dashboard.enabled"))) {
+            requireFreePort(serverSetting("camel.server.host", "pipeline.dashboard.host"),
+                    serverSetting("camel.server.port", "pipeline.dashboard.port"), "pipeline.dashboard.port");
+        }
+        if (Boolean.parseBoolean(management.get("camel.management.enabled"))) {
+            requireFreePort(management.get("camel.management.host"), management.get("camel.management.port"),
+                    "pipeline.management.port");
+        }
+        bindJolokia(management);
+        StartupException[] failure = new StartupException[1];
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
                 CamelContext c = started.getCamelContext();
+                // taken between the check above and the server's start: stop rather than run without it
+                failure[0] = unboundServer(c);
+                if (failure[0] != null) {
+                    main.completed();
+                    return;
+                }
                 LOG.info(
                         "ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
                         c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
@@ -91,15 +128,67 @@ public final class PipelineApp implements AutoCloseable {
             }
         });
         main.run();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
         return main.getExitCode();
     }
 
-    /** Where the embedded HTTP server serves the dashboard (the bound port, also when 0 was asked), or null. */
+    /** A {@code camel.server.*} setting as the overrides give it, else the {@code pipeline.dashboard.*} it follows. */
+    private String serverSetting(String camelKey, String pipelineKey) {
+        return overrides.containsKey(camelKey) ? overrides.get(camelKey) : setting.apply(pipelineKey);
+    }
+
+    private static void requireFreePort(String host, String port, String key) {
+        if (port == null || "0".equals(port.trim())) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            // as Vert.x binds: a port only in TIME_WAIT is free
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, Integer.parseInt(port.trim())));
+        } catch (NumberFormatException e) {
+            throw new StartupException(key + " must be a port number, got '" + port + "'", null);
+        } catch (IOException e) {
+            throw portTaken(host, port.trim(), key);
+        }
+    }
+
+    private static StartupException portTaken(String host, String port, String key) {
+        return new StartupException("Port " + port + " on " + host + " is already in use by another process: set "
+                + key + " (" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
+                + ") to a free port, or 0 for any", null);
+    }
+
+    /** The dashboard's or the management server's HTTP server if it failed to bind (Vert.x only logs a WARN). */
+    private static StartupException unboundServer(CamelContext context) {
+        MainHttpServer dashboard = context.hasService(MainHttpServer.class);
+        if (dashboard != null && !listening(dashboard.getRouter())) {
+            return portTaken(dashboard.getHost(), Integer.toString(dashboard.getPort()), "pipeline.dashboard.port");
+        }
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management != null && !listening(management.getRouter())) {
+            return portTaken(management.getHost(), Integer.toString(management.getPort()), "pipeline.management.port");
+        }
+        return null;
+    }
+
+    private static boolean listening(VertxPlatformHttpRouter router) {
+        // a failed listen leaves the server closed, while actualPort() still answers the asked port
+        return router == null || router.getServer() == null
+                || !(router.getServer().getServer() instanceof HttpServerImpl server) || !server.isClosed();
+    }
+
+    /**
+     * Where the embedded HTTP server serves the dashboard (the bound port, also when 0 was asked), or null. The
+     * management server is a second Vert.x server in the same context, so the dashboard's is found through its owner.
+     */
     public static String dashboardUrl(CamelContext context) {
-        var server = context.hasService(VertxPlatformHttpServer.class);
-        if (server == null) {
+        MainHttpServer main = context.hasService(MainHttpServer.class);
+        if (main == null || main.getRouter() == null || main.getRouter().getServer() == null) {
             return null;
         }
+        VertxPlatformHttpServer server = main.getRouter().getServer();
         return "http://" + server.getHost() + ":" + server.getPort() + "/dashboard";
     }
 

@@ -8,7 +8,10 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The beans behind the KPI dashboard's routes (routes/dashboard.yaml), over the clients PipelineBeans made. */
+/**
+ * The beans behind the KPI dashboard's routes (routes/dashboard.yaml), over the clients PipelineBeans made, and the
+ * platform-http engine that serves them on the dashboard's port.
+ */
 public class DashboardBeans implements CamelConfiguration {
 
     @Override
@@ -22,5 +25,6 @@ public class DashboardBeans implements CamelConfiguration {
                 registry.lookupByNameAndType("s3Objects", S3Objects.class), settings.get("pipeline.prefix.reports"),
                 settings.getInt("pipeline.dashboard.days"), settings.getInt("pipeline.dashboard.recent-batches")));
         registry.bind("dashboardAssets", new DashboardAssets());
+        registry.bind(DashboardHttpEngine.NAME, new DashboardHttpEngine());
     }
 }

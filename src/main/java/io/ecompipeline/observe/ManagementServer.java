@@ -4,29 +4,37 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.ecompipeline.infra.StartupException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@code pipeline.management.*} into Camel's management server settings ({@code camel.management.*}): health
  * at {@code /observe/health/live|ready}, Prometheus metrics at {@code /observe/metrics} and Jolokia at
- * {@code /observe/jolokia}, on their own port, served by {@code run} only. Jolokia can read and change anything in
- * the JVM's JMX (stop routes, change settings), so with {@code pipeline.management.user} and {@code .password} set it
- * asks for HTTP basic authentication, and the app refuses to serve it on an address other than loopback without
- * them. Health and metrics stay open for probes and scrapers.
+ * {@code /observe/jolokia}, on their own port, served by {@code run} only. Jolokia ({@link ManagementJolokia}) is
+ * read-only without a login; with {@code pipeline.management.user} and {@code .password} set it asks for them and
+ * lets the operator start and stop routes. The app refuses to serve Jolokia on an address other than loopback without
+ * a login. Health and metrics stay open for probes and scrapers.
  */
 public final class ManagementServer {
 
     public static final String JOLOKIA_PATH = "/observe/jolokia";
+    /** The users files earlier versions wrote to the temp folder (the login in plain text). */
+    private static final String OLD_USERS_FILE = "glob:ecom-pipeline-management*.properties";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
     private ManagementServer() {
     }
@@ -43,10 +51,7 @@ public final class ManagementServer {
         }
         String host = setting.apply("pipeline.management.host");
         String port = setting.apply("pipeline.management.port");
-        String user = blankToNull(setting.apply("pipeline.management.user"));
-        String password = blankToNull(setting.apply("pipeline.management.password"));
-        boolean credentials = user != null && password != null;
-        if (!credentials && !isLoopback(host)) {
+        if (login(setting) == null && !isLoopback(host)) {
             throw new StartupException("Refusing to serve Jolokia on " + host + " without authentication: set "
                     + "pipeline.management.user and pipeline.management.password (PIPELINE_MANAGEMENT_USER, "
                     + "PIPELINE_MANAGEMENT_PASSWORD), or keep pipeline.management.host on 127.0.0.1", null);
@@ -58,18 +63,58 @@ public final class ManagementServer {
             port = Integer.toString(freePort(host));
         }
         camel.put("camel.management.port", port);
-        if (credentials) {
-            // on the dashboard's port the management routes would join the dashboard's server, without this login
-            if (Boolean.parseBoolean(setting.apply("pipeline.dashboard.enabled"))
-                    && !"0".equals(port) && port.equals(setting.apply("pipeline.dashboard.port"))) {
-                throw new StartupException("pipeline.management.port must differ from pipeline.dashboard.port ("
-                        + port + ") when the management server asks for a login", null);
-            }
-            camel.put("camel.management.authenticationEnabled", "true");
-            camel.put("camel.management.authenticationPath", JOLOKIA_PATH + "/*");
-            camel.put("camel.management.basicPropertiesFile", usersFile(user, password).toString());
-        }
         return camel;
+    }
+
+    /**
+     * Jolokia as this configuration wants it: the login (if any) held in memory, the policy read-only without it,
+     * the allowed browser origins. Camel's management server uses it when it is bound as the bean
+     * {@link ManagementJolokia#NAME}.
+     */
+    public static ManagementJolokia jolokia(UnaryOperator<String> setting) {
+        String[] login = login(setting);
+        List<String> origins = new ArrayList<>();
+        String allowed = setting.apply("pipeline.management.allowed-origins");
+        if (allowed != null) {
+            for (String origin : allowed.split(",")) {
+                if (!origin.isBlank()) {
+                    origins.add(origin.strip());
+                }
+            }
+        }
+        LOG.info("Jolokia: {}; pages of {} may call it", login == null
+                ? "read-only (no login: route start/stop need pipeline.management.user and .password)"
+                : "asks for the login of " + login[0] + ", who may also start and stop routes",
+                origins.isEmpty() ? "no origin" : String.join(", ", origins));
+        return new ManagementJolokia(JolokiaPolicy.of(login != null, origins),
+                login == null ? null : login[0], login == null ? null : login[1]);
+    }
+
+    /**
+     * Deletes the users files earlier versions left in the temp folder ({@code ecom-pipeline-management*.properties},
+     * the Jolokia login in plain text, kept by a {@code kill -9}): this version never writes one. In a shared temp
+     * folder (sticky, as /tmp) only this user's files can go; others are left. Returns how many were deleted.
+     */
+    public static int deleteOldUsersFiles(Path tempFolder) {
+        int deleted = 0;
+        var matcher = tempFolder.getFileSystem().getPathMatcher(OLD_USERS_FILE);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tempFolder, p -> matcher.matches(p.getFileName()))) {
+            for (Path file : files) {
+                try {
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                        deleted++;
+                    }
+                } catch (IOException e) {
+                    LOG.debug("Not deleted (another user's?): {}", file, e);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not look for old management users files in {}: {}", tempFolder, e.getMessage());
+        }
+        if (deleted > 0) {
+            LOG.info("Deleted {} management users file(s) an earlier version left in {}", deleted, tempFolder);
+        }
+        return deleted;
     }
 
     /** Where the management server listens (the bound port, also when 0 was asked), or null when it is off. */
@@ -97,26 +142,17 @@ public final class ManagementServer {
         }
     }
 
-    /**
-     * Vert.x's property-file users ({@code user.NAME = PASSWORD,ROLES}), readable by this user only and deleted when
-     * the JVM exits.
-     */
-    private static Path usersFile(String user, String password) {
+    /** {user, password}, or null when either is unset. */
+    private static String[] login(UnaryOperator<String> setting) {
+        String user = blankToNull(setting.apply("pipeline.management.user"));
+        String password = blankToNull(setting.apply("pipeline.management.password"));
+        if (user == null || password == null) {
+            return null;
+        }
         if (!user.matches("[A-Za-z0-9_.@-]+")) {
             throw new StartupException("pipeline.management.user may hold letters, digits and _ . @ - only", null);
         }
-        if (password.matches("(?s).*[,\\r\\n\\\\].*")) {
-            throw new StartupException("pipeline.management.password may not contain a comma, a backslash or a line break", null);
-        }
-        try {
-            Path file = Files.createTempFile("ecom-pipeline-management", ".properties",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            file.toFile().deleteOnExit();
-            Files.writeString(file, "user." + user + "=" + password + "\n", StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the management users file", e);
-        }
+        return new String[] {user, password};
     }
 
     private static String blankToNull(String s) {

@@ -51,10 +51,12 @@ class HawtioTest {
         Path log = Path.of("target/hawtio-test/app.log");
         Files.deleteIfExists(log);
         Process hawtio = null;
+        int hawtioPort = freePort();
+        // Hawtio's proxy passes on its page's Origin: the app serves that page, and no other
         try (ChildPipeline app = ChildPipeline.start(services, Map.of("pipeline.poll.delay", "200",
                 "pipeline.batch.min-order-files", "1", "pipeline.batch.min-item-files", "1",
-                "pipeline.generator.schedule-enabled", "false"), log)) {
-            int hawtioPort = freePort();
+                "pipeline.generator.schedule-enabled", "false",
+                "pipeline.management.allowed-origins", "http://127.0.0.1:" + hawtioPort), log)) {
             hawtio = startHawtio(hawtioPort);
             assertThat(app.awaitLog("Management: http://127.0.0.1:", 180_000)).as("app started, see " + log).isTrue();
             Matcher m = Pattern.compile("Management: http://127\\.0\\.0\\.1:(\\d+)/observe").matcher(Files.readString(log));

@@ -66,6 +66,15 @@ public final class ChildPipeline implements AutoCloseable {
     /** Any command of the application's command line, e.g. {@code generate --days 200}. */
     public static ChildPipeline start(LocalServices services, Map<String, String> settings, Path log,
             String... commandLine) throws IOException {
+        return start(services, settings, Map.of(), log, commandLine);
+    }
+
+    /**
+     * With environment variables too, as a container passes secrets ({@code PIPELINE_JDBC_PASSWORD}): a variable
+     * replaces the {@code -D} setting of the key it stands for ({@code pipeline.jdbc.password}).
+     */
+    public static ChildPipeline start(LocalServices services, Map<String, String> settings, Map<String, String> env,
+            Path log, String... commandLine) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -78,18 +87,31 @@ public final class ChildPipeline implements AutoCloseable {
         // and its management server (health, metrics, Jolokia) on another free port
         all.put("pipeline.management.port", "0");
         all.putAll(settings);
+        env.keySet().forEach(variable -> all.remove(variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.')));
         all.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("io.ecompipeline.Application");
         command.addAll(List.of(commandLine));
         Files.createDirectories(log.getParent());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new ChildPipeline(process, log, logStart);
     }
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the child to end by itself; its exit code, or -1 when it still ran after {@code timeoutMillis}. */
+    public int awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** What the child printed since it started (its log and its stderr). */
+    public String output() throws IOException {
+        return logSinceStart();
     }
 
     /** SIGKILL: no shutdown hook, no finally block, like a crash or an OOM kill. */
