@@ -160,7 +160,7 @@ public class BatchRules {
                     ? rejects.get(f.readOrder()).values().stream().mapToLong(Long::longValue).sum()
                     : f.rowsRejected() + batchLevel.getOrDefault(f.readOrder(), 0L);
             if ((double) rejected / f.rowsRead() > maxRejectedShare) {
-                update(c, "DELETE FROM pipeline." + table(kind) + " WHERE batch_id = ? AND file_order = "
+                update(c, "DELETE FROM pipeline." + kind.stageTable() + " WHERE batch_id = ? AND file_order = "
                         + f.readOrder(), f.batchId());
                 quarantined.put(f.readOrder(), f);
                 any = true;
@@ -172,13 +172,6 @@ public class BatchRules {
         return any;
     }
 
-    private static String table(FileKind kind) {
-        return switch (kind) {
-            case PRODUCTS -> "stage_products";
-            case ORDERS -> "stage_orders";
-            case ITEMS -> "stage_lines";
-        };
-    }
 
     private static Map<Integer, Long> duplicatesPerFile(Connection c, String batchId) throws SQLException {
         Map<Integer, Long> counts = new HashMap<>();

@@ -53,6 +53,15 @@ public enum FileKind {
         return columns;
     }
 
+    /** The table in schema {@code pipeline} where this kind's accepted rows wait between validation and apply. */
+    public String stageTable() {
+        return switch (this) {
+            case PRODUCTS -> "stage_products";
+            case ORDERS -> "stage_orders";
+            case ITEMS -> "stage_lines";
+        };
+    }
+
     public String label() {
         return name().toLowerCase();
     }

@@ -172,7 +172,7 @@ public class FileValidator {
     }
 
     private void clear(Connection c, BatchFile file, FileKind kind) throws SQLException {
-        for (String table : new String[] {table(kind), "stage_rejects"}) {
+        for (String table : new String[] {kind.stageTable(), "stage_rejects"}) {
             try (PreparedStatement s = c.prepareStatement(
                     "DELETE FROM pipeline." + table + " WHERE batch_id = ? AND file_order = ?")) {
                 s.setString(1, file.batchId());
@@ -182,13 +182,6 @@ public class FileValidator {
         }
     }
 
-    private static String table(FileKind kind) {
-        return switch (kind) {
-            case PRODUCTS -> "stage_products";
-            case ORDERS -> "stage_orders";
-            case ITEMS -> "stage_lines";
-        };
-    }
 
     private static String copySql(FileKind kind) {
         return switch (kind) {
