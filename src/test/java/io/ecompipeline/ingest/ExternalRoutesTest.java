@@ -26,11 +26,11 @@ class ExternalRoutesTest {
             CamelContext context = pipeline.app().context();
             int routeCount = context.getRoutes().size();
             assertThat(context.getRoute("finish-batch").getDescription())
-                    .isEqualTo("Archives or quarantines every file of the batch and writes its quality report");
+                    .isEqualTo("Writes the rejected rows and the quality report, archives or quarantines every file");
 
             Path batch = routes.resolve("batch.yaml");
             Files.writeString(batch, Files.readString(batch).replace(
-                    "Archives or quarantines every file of the batch and writes its quality report",
+                    "Writes the rejected rows and the quality report, archives or quarantines every file",
                     "Edited by an operator"));
             long deadline = System.currentTimeMillis() + 15_000;
             while (!"Edited by an operator".equals(context.getRoute("finish-batch") == null ? null

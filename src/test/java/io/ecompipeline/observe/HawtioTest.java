@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Hawtio 4 (the war under Jetty's runner, as {@code bin/hawtio} starts it) beside the service ({@code run} in a child
  * JVM) that processed a file set: through Hawtio's own proxy, the app's Jolokia gives the route statistics and the
- * routes' descriptions; in headless Chromium, Hawtio draws the route diagram of {@code process-batch} (screenshot
+ * routes' descriptions; in headless Chromium, Hawtio draws the route diagram of {@code activity-validate-apply} (screenshot
  * {@code target/screenshots/hawtio-route-diagram.png}).
  */
 class HawtioTest {
@@ -81,14 +81,15 @@ class HawtioTest {
             assertThat(readRoute(proxy, "ingest-poll-s3", "Description").asText())
                     .isEqualTo("Polls incoming/ in the data bucket and collects each new object (on the collecting instance)");
 
-            JsonNode page = openRouteDiagram(hawtioUrl, jolokiaPort, "process-batch");
+            JsonNode page = openRouteDiagram(hawtioUrl, jolokiaPort, "activity-validate-apply");
             assertThat(page.get("pageErrors")).as("page errors").isEmpty();
-            assertThat(page.get("title").asText()).isEqualTo("process-batch");
+            assertThat(page.get("title").asText()).isEqualTo("activity-validate-apply");
             List<String> nodes = new ArrayList<>();
             page.get("nodes").forEach(n -> nodes.add(n.asText()));
-            assertThat(nodes).anySatisfy(n -> assertThat(n).contains("From direct:proce"))
+            assertThat(nodes).anySatisfy(n -> assertThat(n).contains("From direct:activ"))
                     .anySatisfy(n -> assertThat(n).contains("To direct:validat"))
-                    .anySatisfy(n -> assertThat(n).contains("To direct:finish"));
+                    .anySatisfy(n -> assertThat(n).contains("To direct:batch-r"))
+                    .anySatisfy(n -> assertThat(n).contains("To direct:apply-"));
             assertThat(SCREENSHOT).exists();
             assertThat(Files.size(SCREENSHOT)).as("screenshot bytes").isGreaterThan(20_000);
         } finally {
