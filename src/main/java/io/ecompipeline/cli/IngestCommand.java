@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.validate.FileValidator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.TimeUtils;
@@ -95,9 +96,15 @@ public final class IngestCommand {
                         files.size(), incoming);
                 progress.startWave(n, wave, files);
                 completion.expectWave(files.size());
-                for (Path f : files) {
-                    s3.put(incoming + f.getFileName(), f, "text/csv");
-                    progress.uploaded();
+                CollectorLeadership poller = app.bean("collectorLeadership", CollectorLeadership.class);
+                poller.pausePolling();
+                try {
+                    for (Path f : files) {
+                        s3.put(incoming + f.getFileName(), f, "text/csv");
+                        progress.uploaded();
+                    }
+                } finally {
+                    poller.resumePolling();
                 }
                 summary.uploaded += files.size();
                 awaitBatch(events, timeout, wave, summary, progress);

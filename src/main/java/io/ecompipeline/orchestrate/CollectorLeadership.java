@@ -30,6 +30,8 @@ public class CollectorLeadership extends RoutePolicySupport {
         return t;
     });
     private volatile boolean leading;
+    /** A one-shot command uploading a wave: no poll lists a half-written object of the embedded S3 meanwhile. */
+    private volatile boolean paused;
     private boolean checking;
 
     public CollectorLeadership(ProcessingLock lease, Duration checkEvery) {
@@ -68,7 +70,7 @@ public class CollectorLeadership extends RoutePolicySupport {
             }
             leading = leader;
             for (Route route : routes) {
-                if (leader) {
+                if (leader && !paused) {
                     startConsumer(route.getConsumer());
                 } else {
                     stopRouteConsumer(route);
@@ -79,6 +81,24 @@ public class CollectorLeadership extends RoutePolicySupport {
                 return; // resigning: the check in flight was interrupted on purpose
             }
             LOG.warn("Collector leadership check failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Stops polling until {@link #resumePolling()}: {@code ingest} and {@code demo} upload a wave whole before the
+     * poller lists it (the embedded S3 may list an object whose upload is still being written, which S3 never does).
+     */
+    public void pausePolling() {
+        paused = true;
+        routes.forEach(this::stopRouteConsumer);
+    }
+
+    public void resumePolling() throws Exception {
+        paused = false;
+        if (isLeader()) {
+            for (Route route : routes) {
+                startConsumer(route.getConsumer());
+            }
         }
     }
 
