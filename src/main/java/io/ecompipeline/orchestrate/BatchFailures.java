@@ -1,7 +1,10 @@
 package io.ecompipeline.orchestrate;
 
+import io.ecompipeline.infra.Errors;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.state.BatchStore;
+import org.apache.camel.CamelExchangeException;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -17,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public class BatchFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchFailures.class);
+    /** The header that carries the failure's text (without Camel's wrappers) back to the caller. */
+    public static final String BATCH_ERROR = "batchError";
 
     private final BatchStore batches;
     private final BatchEvents events;
@@ -28,10 +33,20 @@ public class BatchFailures {
 
     public void record(@Header("batchId") String batchId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception error,
-            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId) throws Exception {
-        String message = error == null ? "unknown error" : String.valueOf(error.getMessage());
+            @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String routeId, Exchange exchange) throws Exception {
+        String message = error == null ? "unknown error" : reason(error);
         LOG.error("Batch step {} failed: {}", routeId, message, error);
         batches.markFailed(batchId, message);
+        exchange.getMessage().setHeader(BATCH_ERROR, message); // for the dead-letter reason
         events.failed(batchId, error);
+    }
+
+    /** What failed, without Camel's wrappers (a parallel split's "Multicast processing failed for number 0 ..."). */
+    static String reason(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CamelExchangeException || t instanceof CamelExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return Errors.withCauses(t);
     }
 }

@@ -31,6 +31,10 @@ class DeadLetterTest {
         Files.writeString(in.resolve("order_items_1.csv"), "order_id,product_id,quantity,unit_price\n1,1,1,10.00\n");
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.retry-interval", "500ms",
                 "pipeline.batch.max-attempts", "2", "pipeline.dynamodb.max-write-attempts", "2"))) {
+            // the queue outlives the tests that ran before (the embedded SQS is shared): only this test's message counts
+            SqsClient deadLetters = pipeline.bean("sqsClient", SqsClient.class);
+            deadLetters.purgeQueue(b -> b.queueUrl(deadLetters.getQueueUrl(q -> q.queueName("ecom-pipeline-dead-letter"))
+                    .queueUrl()));
             // the KPI table disappears: every attempt fails while loading KPIs
             pipeline.bean("dynamoDbClient", DynamoDbClient.class).deleteTable(b -> b.tableName("OrderKPIs"));
 
