@@ -65,8 +65,13 @@ public class PendingBatches {
      */
     public boolean claimNext(Exchange exchange) throws Exception {
         String batchId = batches.nextPending(retryInterval);
-        String claimed = exchange.getProperty(CLAIMED, "", String.class);
-        if (batchId == null || claimed.contains("|" + batchId + "|")) {
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> claimed = exchange.getProperty(CLAIMED, java.util.Set.class);
+        if (claimed == null) {
+            claimed = new java.util.HashSet<>();
+            exchange.setProperty(CLAIMED, claimed);
+        }
+        if (batchId == null || claimed.contains(batchId)) {
             return false;
         }
         if (!lock.tryAcquire()) {
@@ -76,7 +81,7 @@ public class PendingBatches {
         lock.assertHeld();
         MDC.put(BATCH_ID, batchId);
         int starts = batches.startRun(batchId);
-        exchange.setProperty(CLAIMED, claimed + "|" + batchId + "|");
+        claimed.add(batchId);
         exchange.setProperty(STARTED, System.nanoTime());
         exchange.getMessage().setHeader("batchId", batchId);
         exchange.getMessage().setHeader("batchStarts", starts);

@@ -112,9 +112,10 @@ public class BatchRules {
                 }
                 Map<Integer, BatchFile> quarantined = new HashMap<>();
                 if (maxRejectedShare != null) {
-                    quarantineOverShare(c, files, FileKind.PRODUCTS, Map.of(), quarantined);
+                    quarantineOverShare(c, files, FileKind.PRODUCTS, Map.of(), quarantined, Map.of());
                     // an orders file quarantined here no longer counts: later files' repeats of its orders are kept
-                    while (quarantineOverShare(c, files, FileKind.ORDERS, duplicatesPerFile(c, batchId), quarantined)) {
+                    while (quarantineOverShare(c, files, FileKind.ORDERS, duplicatesPerFile(c, batchId), quarantined,
+                            Map.of())) {
                         LOG.debug("Re-checking repeated orders after a quarantine");
                     }
                 }
@@ -136,11 +137,6 @@ public class BatchRules {
                 throw e;
             }
         }
-    }
-
-    private boolean quarantineOverShare(Connection c, List<BatchFile> files, FileKind kind,
-            Map<Integer, Long> batchLevel, Map<Integer, BatchFile> quarantined) throws SQLException {
-        return quarantineOverShare(c, files, kind, batchLevel, quarantined, Map.of());
     }
 
     /**
