@@ -1,11 +1,15 @@
--- CategoryKPIs of the touched order dates (CONTRACT section 5): per category and date, the revenue of its lines and
--- the number of distinct orders (and returned ones) with a line in it. One row per category and date.
-WITH o AS (SELECT order_id, order_date, returned
-             FROM pipeline.orders WHERE order_date IN (:#in:touchedDates)),
-     per_order AS (SELECT l.category, o.order_date, o.order_id, bool_or(o.returned) AS returned,
-                          SUM(l.quantity * l.unit_price) AS revenue
-                     FROM pipeline.order_lines l JOIN o USING (order_id)
-                    GROUP BY l.category, o.order_date, o.order_id)
+-- CategoryKPIs of the order dates the batch touched (header touchedDates; CONTRACT section 5): per
+-- category and date, the revenue of its lines and the number of distinct orders (and returned ones) with a line in
+-- it. The dates' orders joined with their lines, grouped by category and order (the order's date and returned flag
+-- depend on its primary key), then by category and date. One row per category and date.
+-- The shape for touched dates that hold a large share of all orders (KpiQueryPlan chooses; else
+-- category-kpis-per-order.sql).
+WITH per_order AS (
+    SELECT l.category, o.order_date, o.returned, SUM(l.quantity * l.unit_price) AS revenue
+      FROM pipeline.orders o
+      JOIN pipeline.order_lines l ON l.order_id = o.order_id
+     WHERE o.order_date IN (:#in:touchedDates)
+     GROUP BY l.category, o.order_id)
 SELECT category, order_date,
        SUM(revenue) AS daily_revenue,
        count(*) AS orders,

@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS pipeline.stage_rejects (
     batch_id text NOT NULL, file_order int NOT NULL, line bigint NOT NULL,
     reason text NOT NULL, detail text NOT NULL, raw text
 );
+-- The batch whose rows the staging tables hold (one at a time): lets clearing them be a TRUNCATE (BatchStore).
+CREATE TABLE IF NOT EXISTS pipeline.stage_batches (batch_id text PRIMARY KEY);
 -- the staging tables of versions before 0.2 (row by row INSERTs, one sequence per batch)
 DROP TABLE IF EXISTS pipeline.staged_products;
 DROP TABLE IF EXISTS pipeline.staged_orders;

@@ -25,6 +25,7 @@ import io.ecompipeline.ingest.S3Objects;
 import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.KpiItems;
+import io.ecompipeline.kpi.KpiQueryPlan;
 import io.ecompipeline.kpi.KpiTableWriter;
 import io.ecompipeline.observe.ObservabilityBeans;
 import io.ecompipeline.observe.PipelineMetrics;
@@ -189,6 +190,8 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("stateApplier", new StateApplier(dataSource));
         PipelineMetrics metrics = ObservabilityBeans.metrics(context);
         registry.bind("kpiItems", new KpiItems(dataSource));
+        registry.bind("kpiQueryPlan", new KpiQueryPlan(dataSource,
+                Double.parseDouble(settings.get("pipeline.kpi.per-order-max-share"))));
         registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb,
                 settings.getInt("pipeline.dynamodb.max-write-attempts"), metrics));
         registry.bind("batchFinisher", new BatchFinisher(objects, batches, incoming, collected,

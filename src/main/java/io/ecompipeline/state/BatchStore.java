@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
 /** The batch records in PostgreSQL: which files a batch holds, in what order they are read, and how far it got. */
 public class BatchStore {
 
+    /** The tables that hold a batch's rows between validation and finish (README "What happens to a file"). */
+    private static final List<String> STAGING = List.of("stage_products", "stage_orders", "stage_lines",
+            "stage_rejects");
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchStore.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -298,26 +302,86 @@ public class BatchStore {
     }
 
     /**
-     * Drops staged and rejected rows of every batch but {@code batchId}: only one batch is processed at a time, so
-     * anything else there was left by a batch that was dead-lettered or cut short. Keeps nothing per batch forever.
+     * Before a batch's validation: the staging tables keep its rows only. One batch is processed at a time, so
+     * anything else there was left by a batch that was dead-lettered or cut short. A batch none of whose files was
+     * staged yet (the usual case) empties the tables with TRUNCATE, which also hands back the space of the previous
+     * batch's rows: deleted rows would stay in the tables until autovacuum, and every scan of the next batch's rows
+     * would read them (a 10,000-line batch after a 5M-line one took 1.4 s over its batch rules instead of 0.06 s).
+     * {@code pipeline.stage_batches} records whose rows the tables hold.
      */
     public void clearStagingExcept(@Header("batchId") String batchId) throws SQLException {
-        clearStaging("batch_id <> ?", batchId);
-    }
-
-    /** Drops the batch's staged and rejected rows (once they are applied and written, or the batch gave up). */
-    public void clearStaging(@Header("batchId") String batchId) throws SQLException {
-        clearStaging("batch_id = ?", batchId);
-    }
-
-    private void clearStaging(String where, String batchId) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            for (String table : List.of("stage_products", "stage_orders", "stage_lines", "stage_rejects")) {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM pipeline." + table + " WHERE " + where)) {
-                    s.setString(1, batchId);
-                    s.executeUpdate();
-                }
+        inStagingLock(c -> {
+            boolean staged = exists(c, "SELECT 1 FROM pipeline.stage_batches WHERE batch_id = ?", batchId)
+                    || exists(c, "SELECT 1 FROM pipeline.batch_files WHERE batch_id = ? AND outcome IS NOT NULL",
+                            batchId);
+            if (staged) {
+                deleteStaged(c, "batch_id <> ?", batchId);
+            } else {
+                truncateStaging(c);
             }
+            update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id <> ?", batchId);
+            update(c, "INSERT INTO pipeline.stage_batches (batch_id) VALUES (?) ON CONFLICT DO NOTHING", batchId);
+        });
+    }
+
+    /**
+     * Drops the batch's staged and rejected rows (once they are applied and written, or the batch gave up): TRUNCATE
+     * when no other batch's rows are recorded there, else a DELETE of its own.
+     */
+    public void clearStaging(@Header("batchId") String batchId) throws SQLException {
+        inStagingLock(c -> {
+            if (exists(c, "SELECT 1 FROM pipeline.stage_batches WHERE batch_id <> ?", batchId)) {
+                deleteStaged(c, "batch_id = ?", batchId);
+            } else {
+                truncateStaging(c);
+            }
+            update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id = ?", batchId);
+        });
+    }
+
+    private interface StagingWork {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void inStagingLock(StagingWork work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                update(c, "LOCK TABLE pipeline.stage_batches IN EXCLUSIVE MODE");
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void truncateStaging(Connection c) throws SQLException {
+        update(c, "TRUNCATE " + String.join(", ", STAGING.stream().map(t -> "pipeline." + t).toList()));
+    }
+
+    private static void deleteStaged(Connection c, String where, String batchId) throws SQLException {
+        for (String table : STAGING) {
+            update(c, "DELETE FROM pipeline." + table + " WHERE " + where, batchId);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String batchId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            return s.executeUpdate();
         }
     }
 

@@ -103,7 +103,7 @@ final class Report {
                 }
             }
             if (phase.name().equals("DynamoDB write")) {
-                line(out, "  KPIs in all", "direct:compute-kpis", timer.calls("direct:compute-kpis"),
+                line(out, "  KPIs in all", "direct:compute-kpis (the two tables in parallel)", timer.calls("direct:compute-kpis"),
                         timer.seconds("direct:compute-kpis"), rows);
             }
         }
@@ -136,6 +136,10 @@ final class Report {
         out.append(String.format("peak heap: %s (sum of the heap pools' peaks from the wave's start, after a GC, to "
                 + "the batch's end; %d MB in use at the start); JVM %s (max heap %d MB)%n", mb(peak),
                 heapBaseline >> 20, xmx(), Runtime.getRuntime().maxMemory() >> 20));
+        long live = timer.liveHeapPeak();
+        out.append(String.format("peak live heap: %s (the most in use just after a collection during the batch: what "
+                + "the pipeline holds, where the pools' peaks also count garbage not yet collected)%n",
+                live < 0 ? "n/a (no collection ran)" : mb(live)));
 
         if (duck != null) {
             out.append(String.format("DuckDB %s (in-process JDBC, from the CSV files to both KPI tables): %.2f s; "
@@ -158,10 +162,12 @@ final class Report {
             header.add(phase.name());
             values.add(seconds(timer.seconds(phase.endpoints())));
         }
-        header.addAll(List.of("batch", "rows/s", "whole process", "peak heap", "DuckDB", "ours / DuckDB",
+        header.addAll(List.of("batch", "rows/s", "whole process", "peak heap", "peak live heap", "DuckDB",
+                "ours / DuckDB",
                 "KPIs equal"));
         values.addAll(List.of(seconds(batch), batch > 0 ? String.format("%,.0f", rows / batch) : "n/a",
                 String.format("%.1f", p.whole()), mb(peak) + " (" + xmx() + ")",
+                timer.liveHeapPeak() < 0 ? "n/a" : mb(timer.liveHeapPeak()),
                 duck == null ? "n/a" : String.format("%.2f", duck.seconds()), ratio(batch),
                 differences.isEmpty() ? "yes" : "no"));
         out.append("| ").append(String.join(" | ", header)).append(" |\n");

@@ -9,10 +9,14 @@ import java.util.Map;
 
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.TestPipeline;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** State across batches (CONTRACT §4): later status changes, late lines, catalog changes, re-sent files. */
+/**
+ * State across batches (CONTRACT §4): later status changes, late lines, catalog changes, re-sent files. Run with each
+ * of the KPI queries' two shapes (KpiQueryPlan): grouped as a whole, and per order through the indexes.
+ */
 class MultiWaveTest {
 
     @TempDir
@@ -26,8 +30,9 @@ class MultiWaveTest {
         return dir;
     }
 
-    @Test
-    void laterBatchesUpdateOrdersLinesAndCatalogAndResendsChangeNothing() throws Exception {
+    @ParameterizedTest(name = "pipeline.kpi.per-order-max-share = {0}")
+    @ValueSource(strings = {"0", "2"}) // always as a whole; always per order
+    void laterBatchesUpdateOrdersLinesAndCatalogAndResendsChangeNothing(String perOrderMaxShare) throws Exception {
         wave("w1", Map.of(
                 "products.csv", "product_id,category,name,price\n1,Books,Dune,10.00\n2,Toys,Ball,2.00\n",
                 "orders_1.csv", "order_id,user_id,order_date,total_amount,status\n"
@@ -47,7 +52,7 @@ class MultiWaveTest {
 
         Path out = work.resolve("out");
         Path again = work.resolve("again");
-        try (TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
+        try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.kpi.per-order-max-share", perOrderMaxShare))) {
             assertThat(pipeline.ingest(work.resolve("in"), out)).isZero();
             // the whole input sent once more: every batch re-applies the same latest versions
             assertThat(pipeline.ingest(work.resolve("in"), again)).isZero();
