@@ -70,7 +70,7 @@ final class WaveProgress {
         allCollectedAt = 0;
     }
 
-    void uploaded() {
+    synchronized void uploaded() {
         uploaded++;
         long now = System.nanoTime();
         if (now - lastUploadReport >= every.toNanos() && uploaded < keys.size()) {
