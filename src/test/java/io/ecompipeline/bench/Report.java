@@ -18,8 +18,6 @@ final class Report {
             new Phase("KPI query", "direct:query-order-kpis", "direct:query-category-kpis"),
             new Phase("DynamoDB write", "direct:write-order-kpis", "direct:write-category-kpis"),
             new Phase("finish", "direct:finish-batch"));
-    /** Today's KPI routes, which query, fold and write in one: shown when the split endpoints are not there. */
-    private static final Phase OLD_KPIS = new Phase("KPIs", "direct:order-kpis", "direct:category-kpis");
     /** The steps process-batch calls directly; the batch's time outside them is shown as "other". */
     private static final String[] TOP_STEPS = {"direct:validate-batch", "direct:batch-rules", "direct:apply-batch",
         "direct:compute-kpis", "direct:finish-batch"};
@@ -94,13 +92,6 @@ final class Report {
                 out.append(String.format("%-24s %-55s %5d %9s%n", "  one file (slowest)",
                         "direct:validate-file, in parallel: not summed", timer.calls("direct:validate-file"),
                         seconds(slowest)));
-            }
-            if (phase.name().equals("DynamoDB write") && timer.calls("direct:query-order-kpis",
-                    "direct:write-order-kpis") == 0 && timer.calls(OLD_KPIS.endpoints()) > 0) {
-                for (String e : OLD_KPIS.endpoints()) { // today's routes: query, fold and write in one
-                    line(out, "  " + e.substring("direct:".length()), e + " (query+fold+write)", timer.calls(e),
-                            timer.seconds(e), rows);
-                }
             }
             if (phase.name().equals("DynamoDB write")) {
                 line(out, "  KPIs in all", "direct:compute-kpis (the two tables in parallel)", timer.calls("direct:compute-kpis"),
@@ -192,7 +183,7 @@ final class Report {
 
     private static boolean known(String endpoint) {
         if (endpoint.equals(PhaseTimer.PROCESS_BATCH) || endpoint.equals("direct:validate-file")
-                || endpoint.equals("direct:compute-kpis") || List.of(OLD_KPIS.endpoints()).contains(endpoint)) {
+                || endpoint.equals("direct:compute-kpis")) {
             return true;
         }
         return STEPS.stream().anyMatch(p -> List.of(p.endpoints()).contains(endpoint));
