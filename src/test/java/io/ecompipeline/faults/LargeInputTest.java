@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +52,17 @@ class LargeInputTest {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of());
                 BatchEvents.Listener events = pipeline.bean("batchEvents", BatchEvents.class).listen()) {
             pipeline.bean("batchCompletion", BatchCompletion.class).expectWave(2);
-            for (Path f : new Path[] {catalog, junk}) {
-                pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + f.getFileName()),
-                        RequestBody.fromFile(f));
+            // uploaded with the poller paused, as ingest does: the embedded S3 lists a large object under a
+            // temporary key while it is written (S3 never lists an object before its upload completes)
+            CollectorLeadership poller = pipeline.bean("collectorLeadership", CollectorLeadership.class);
+            poller.pausePolling();
+            try {
+                for (Path f : new Path[] {catalog, junk}) {
+                    pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key("incoming/" + f.getFileName()),
+                            RequestBody.fromFile(f));
+                }
+            } finally {
+                poller.resumePolling();
             }
             BatchEvents.Ended ended = events.awaitNext(Duration.ofMinutes(5));
             assertThat(ended).isNotNull();

@@ -33,7 +33,11 @@ class PostgresOutageTest {
         try (FaultProxy proxy = new FaultProxy(URI.create("http://" + postgres.getHost() + ":" + postgres.getPort()));
                 TestPipeline pipeline = TestPipeline.fresh(Map.of(
                         "pipeline.jdbc.url", "jdbc:postgresql://127.0.0.1:" + proxy.uri().getPort() + "/postgres",
-                        "pipeline.batch.retry-interval", "1s"))) {
+                        "pipeline.batch.retry-interval", "1s",
+                        // an arrival whose collection failed while the database was away waits in collected/ for
+                        // recover-stranded: soon here, so that the test does not depend on when the outage hits
+                        "pipeline.recovery.stranded-after", "3s", "pipeline.recovery.initial-delay", "1s",
+                        "pipeline.recovery.period", "2s"))) {
             proxy.down();
             CompletableFuture<Integer> ingest = CompletableFuture.supplyAsync(() -> {
                 try {
