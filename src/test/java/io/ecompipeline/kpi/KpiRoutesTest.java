@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * The KPI routes of {@code routes/kpi.yaml} on their own: the YAML as shipped, stub beans in place of the database
  * and DynamoDB ones, the SQL endpoints advised into mocks. Checks the route's decisions (a batch already loaded, no
  * touched dates, which query shape) and the grouping of the writes in 25s, in under a second each (after the first,
- * which loads the YAML DSL); the end-to-end tests
- * check the numbers.
+ * which loads the YAML DSL); the end-to-end tests check the numbers.
  */
 class KpiRoutesTest {
 
