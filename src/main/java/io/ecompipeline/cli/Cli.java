@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.ecompipeline.generate.GeneratorService;
-import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.common.S3Objects;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

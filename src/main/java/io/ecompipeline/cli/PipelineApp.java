@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import io.ecompipeline.infra.Settings;
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.Settings;
+import io.ecompipeline.common.StartupException;
 import io.ecompipeline.observe.ManagementServer;
 import io.vertx.core.http.impl.HttpServerImpl;
 import org.apache.camel.CamelContext;

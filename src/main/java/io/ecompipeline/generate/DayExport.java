@@ -10,7 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.common.S3Objects;
 
 /**
  * A generated day's exports as one file set under {@code incoming/} (CONTRACT §1): the day's new orders and the

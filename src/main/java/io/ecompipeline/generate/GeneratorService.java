@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.observe.PipelineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

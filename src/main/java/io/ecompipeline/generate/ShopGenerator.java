@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 import com.jerolba.carpet.CarpetWriter;
-import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.observe.PipelineMetrics;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 import com.jerolba.carpet.CarpetReader;
 import com.jerolba.carpet.CarpetWriter;
-import io.ecompipeline.ingest.S3Objects;
+import io.ecompipeline.common.S3Objects;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import io.ecompipeline.common.Settings;
 
 /**
  * The AWS SDK clients the routes and beans share. In production they use the default credential chain and AWS's

@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-import io.ecompipeline.validate.FileKind;
+import io.ecompipeline.model.FileKind;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.ecompipeline.model.FileArrival;
 
 /**
  * When the open batch closes (CONTRACT §2). In service mode: enough orders and items files (and a catalog file

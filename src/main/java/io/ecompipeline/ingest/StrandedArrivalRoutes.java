@@ -3,6 +3,7 @@ package io.ecompipeline.ingest;
 import io.ecompipeline.observe.CollectionReadinessCheck;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import io.ecompipeline.model.FileArrival;
 
 /**
  * Hands files stranded under {@code collected/} back to the collector, at start-up and then periodically. In Java

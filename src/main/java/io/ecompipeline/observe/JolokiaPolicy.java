@@ -15,7 +15,7 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.StartupException;
 import org.jolokia.server.core.restrictor.policy.PolicyRestrictor;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;

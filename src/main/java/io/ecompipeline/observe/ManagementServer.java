@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.StartupException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ public final class ManagementServer {
 
     /**
      * The {@code camel.management.*} overrides. {@code setting} resolves a key as the application does
-     * ({@link io.ecompipeline.infra.Settings#beforeStart}).
+     * ({@link io.ecompipeline.common.Settings#beforeStart}).
      */
     public static Map<String, String> overrides(UnaryOperator<String> setting, boolean enabled) {
         Map<String, String> camel = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package io.ecompipeline.orchestrate;
 
-import io.ecompipeline.infra.Errors;
+import io.ecompipeline.common.Errors;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelExchangeException;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.ecompipeline.observe.PipelineMetrics;
-import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;

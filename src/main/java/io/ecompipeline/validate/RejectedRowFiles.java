@@ -14,8 +14,8 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.ingest.S3Objects;
-import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Header;
 import org.slf4j.Logger;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.ecompipeline.model.FileKind;
 
 /**
  * The value rules of CONTRACT §1 for one row, on trimmed values in the kind's column order. Returns the values

@@ -10,7 +10,7 @@ import java.util.Map;
 import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
-import io.ecompipeline.ingest.FileArrival;
+import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.support.TestPipeline;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;

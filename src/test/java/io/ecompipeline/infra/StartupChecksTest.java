@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sfn.model.ActivityAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
+import io.ecompipeline.common.StartupException;
 
 /** The start-up checks say which kind of failure stopped the start, and run concurrently. */
 class StartupChecksTest {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import javax.management.ObjectName;
 
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.StartupException;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.mbean.ManagedCamelContextMBean;
 import org.jolokia.server.core.restrictor.policy.PolicyRestrictor;

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecompipeline.infra.StartupException;
+import io.ecompipeline.common.StartupException;
 import io.ecompipeline.local.LocalServices;
 import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.ReferenceKpis;

@@ -332,7 +332,7 @@ public final class CrashScenario {
 
     /** A name with control characters escaped, for the soak's one-line messages. */
     private static String shown(String name) {
-        return io.ecompipeline.infra.Errors.printable(name).replace(' ', '_');
+        return io.ecompipeline.common.Errors.printable(name).replace(' ', '_');
     }
 
     /** The batches that gave up, with their last error. */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.orchestrate.PendingBatches;
-import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.ShopGenerator;
 import io.ecompipeline.ingest.BatchEvents;
-import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;

@@ -1,4 +1,4 @@
-package io.ecompipeline.infra;
+package io.ecompipeline.common;
 
 /** The application cannot start as configured: the message says what to fix. */
 public class StartupException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.ecompipeline.ingest;
+package io.ecompipeline.common;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.ecompipeline.validate;
+package io.ecompipeline.model;
 
 import java.math.BigDecimal;
 

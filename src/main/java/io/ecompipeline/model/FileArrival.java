@@ -1,4 +1,4 @@
-package io.ecompipeline.ingest;
+package io.ecompipeline.model;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ecompipeline.infra;
+package io.ecompipeline.common;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.ecompipeline.state;
+package io.ecompipeline.model;
 
 import java.util.Map;
 

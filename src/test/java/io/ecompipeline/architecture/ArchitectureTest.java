@@ -1,0 +1,25 @@
+package io.ecompipeline.architecture;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages depend on each other without cycles, so each can be read, tested and changed from the bottom up: the
+ * shared types ({@code common}, {@code model}) depend on no capability, the capabilities on the shared types and on
+ * each other in one direction, and the composition root ({@code infra}) and the command line ({@code cli}) on
+ * everything, with nothing depending on them.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.ecompipeline");
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("io.ecompipeline.(**)").should().beFreeOfCycles().check(MAIN);
+    }
+}
