@@ -2,6 +2,7 @@ package io.ecompipeline.infra;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -295,7 +296,9 @@ public class PipelineBeans implements CamelConfiguration {
         int threads = settings.getInt("pipeline.validation.threads");
         Map<String, Integer> workers = Map.of(names.get("validate-file"),
                 threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        context.addRoutes(new StepFunctionsRoutes(arns, byName, workers, tasks, polls,
+        // pid@host: the container (task or pod) that ran each task, in the executions' histories
+        String workerName = ManagementFactory.getRuntimeMXBean().getName();
+        context.addRoutes(new StepFunctionsRoutes(arns, byName, workers, workerName, tasks, polls,
                 settings.getMillis("pipeline.sfn.poll-error-delay")));
         LOG.info("Orchestrator: Step Functions ({}), state machine {}", where, ingestArn[0]);
     }

@@ -4,9 +4,9 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.aws2.stepfunctions.StepFunctions2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sfn.model.GetActivityTaskRequest;
 import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
 
 /**
@@ -28,14 +28,21 @@ public class StepFunctionsRoutes extends RouteBuilder {
     private final ActivityTasks tasks;
     private final ActivityPolls polls;
     private final Map<String, Integer> workers;
+    private final String workerName;
     private final long pollErrorDelayMillis;
 
-    /** {@code activityArns}, {@code steps} and {@code workers} (worker routes; 1 when absent) by activity name. */
+    /**
+     * {@code activityArns}, {@code steps} and {@code workers} (worker routes; 1 when absent) by activity name;
+     * {@code workerName} is sent with each poll, so an execution's history tells which instance ran each task
+     * (its ActivityStarted events).
+     */
     public StepFunctionsRoutes(Map<String, String> activityArns, Map<String, ActivityTasks.Step> steps,
-            Map<String, Integer> workers, ActivityTasks tasks, ActivityPolls polls, long pollErrorDelayMillis) {
+            Map<String, Integer> workers, String workerName, ActivityTasks tasks, ActivityPolls polls,
+            long pollErrorDelayMillis) {
         this.activityArns = activityArns;
         this.steps = steps;
         this.workers = workers;
+        this.workerName = workerName.length() > 80 ? workerName.substring(0, 80) : workerName; // the API's limit
         this.tasks = tasks;
         this.polls = polls;
         this.pollErrorDelayMillis = pollErrorDelayMillis;
@@ -75,8 +82,8 @@ public class StepFunctionsRoutes extends RouteBuilder {
                     .process(e -> pollFailed(name, e))
                 .end()
                 .filter(e -> !polls.stopping())
-                .setHeader(StepFunctions2Constants.ACTIVITY_ARN, constant(arn))
-                .to(String.format(SFN, id, "sfnPollClient", "getActivityTask"))
+                .setBody(constant(GetActivityTaskRequest.builder().activityArn(arn).workerName(workerName).build()))
+                .to(String.format(SFN, id, "sfnPollClient", "getActivityTask") + "&pojoRequest=true")
                 .filter(simple("${body.taskToken} != null"))
                     .process(e -> tasks.run(name, e.getMessage().getBody(GetActivityTaskResponse.class), step));
     }
