@@ -45,7 +45,7 @@
 // Result (stdout):
 //   { "status": "SUCCEEDED" | "FAILED" | "TIMED_OUT",
 //     "output": …, "error": "…", "cause": "…",        (output on success; error/cause of the execution failure)
-//     "states": ["CheckLockExpiry", "AcquireLock", …],  every state entered, in order
+//     "states": ["CheckLockExpiry", "AcquireLock", …],  every top-level state entered, in order
 //     "calls": [ { "state", "resource", "call" (1-based per state), "input" (after Parameters),
 //                  "outcome": "return" | "throw" | "hang", "error", "delaySeconds" (as scripted),
 //                  "sleptBefore" (virtual seconds of Retry backoff / Wait since the previous task call) } ] }
@@ -179,7 +179,8 @@ async function runScript(definitionPath, script) {
   const states = [];
   const collectEvents = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered' && !event.parentState) states.push(event.state.name);
+      // top level only: a Map iteration's events carry its index
+      if (event.type === 'StateEntered' && !event.parentState && event.index === undefined) states.push(event.state.name);
     }
   })();
 
