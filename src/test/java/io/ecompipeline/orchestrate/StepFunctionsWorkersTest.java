@@ -114,14 +114,16 @@ class StepFunctionsWorkersTest {
                 List<HistoryEvent> history = sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn))
                         .events().stream().toList();
                 for (HistoryEvent e : history) {
-                    if ("ActivityScheduled".equals(e.typeAsString())
-                            && e.activityScheduledEventDetails().resource().endsWith(":activity:ecom-pipeline-validate-file")) {
-                        JsonNode input = StepFunctionsEndToEndTest.JSON.readTree(e.activityScheduledEventDetails().input());
+                    if ("ActivityScheduled".equals(e.typeAsString()) && e.activityScheduledEventDetails().resource()
+                            .endsWith(":activity:ecom-pipeline-validate-file")) {
+                        JsonNode input = StepFunctionsEndToEndTest.JSON.readTree(
+                                e.activityScheduledEventDetails().input());
                         validateFileTasks.put(e.id(), input.get("fileKey").asText());
                     }
-                    if ("ActivityStarted".equals(e.typeAsString()) && validateFileTasks.containsKey(e.previousEventId())) {
-                        filesByWorker.computeIfAbsent(e.activityStartedEventDetails().workerName(), w -> new TreeSet<>())
-                                .add(validateFileTasks.get(e.previousEventId()));
+                    if ("ActivityStarted".equals(e.typeAsString())
+                            && validateFileTasks.containsKey(e.previousEventId())) {
+                        filesByWorker.computeIfAbsent(e.activityStartedEventDetails().workerName(),
+                                w -> new TreeSet<>()).add(validateFileTasks.get(e.previousEventId()));
                     }
                 }
                 assertThat(validateFileTasks).as("one validate-file task per file").hasSize(files.size());

@@ -12,11 +12,11 @@ import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
 /**
  * Step Functions mode: the calls of the ingest orchestrator ({@link IngestExecutions}) and the worker routes, one per
  * activity, or several for an activity whose tasks this instance runs side by side (the per-file validation: as many
- * as the files local mode validates at once). A worker polls GetActivityTask (a long poll: Step Functions holds it up to 60 s until a task comes), runs
- * the task's step, and polls again. On shutdown the open polls are ended at once ({@link ActivityPolls}); a step in
- * flight runs to its end within {@code camel.main.shutdown-timeout}. The execution calls have no error handler: "no
- * such execution" and "already started" are answers {@link IngestExecutions} expects, and any other failure is
- * reported once, by the route that called them.
+ * as the files local mode validates at once). A worker polls GetActivityTask (a long poll: Step Functions holds it up
+ * to 60 s until a task comes), runs the task's step, and polls again. On shutdown the open polls are ended at once
+ * ({@link ActivityPolls}); a step in flight runs to its end within {@code camel.main.shutdown-timeout}. The execution
+ * calls have no error handler: "no such execution" and "already started" are answers {@link IngestExecutions}
+ * expects, and any other failure is reported once, by the route that called them.
  */
 public class StepFunctionsRoutes extends RouteBuilder {
 
