@@ -36,14 +36,16 @@
 //                                        library's TimeoutSeconds (default 60 s) ends it with States.Timeout.
 //   "delaySeconds": N                    (with return/throw) a worker that is busy and heartbeating for N
 //                                        virtual seconds first; only TimeoutSeconds can cut it short.
-// A scripted name that is not a top-level Task state is a script error (a typo would otherwise pass unnoticed).
+// A scripted name that is not a Task state is a script error (a typo would otherwise pass unnoticed). Task states
+// inside a Map's ItemProcessor (or a Parallel branch) are scripted by name like the others: their calls are counted
+// across iterations, in the order the iterations call them (run the Map with MaxConcurrency 1 for a fixed order).
 // Tasks without a script: service integrations (Resource arn:aws:states:::…) return {}; any other task
 // (an activity) is a script error: the run stops (exit code 2, or {"harnessError"} with --serve).
 //
 // Result (stdout):
 //   { "status": "SUCCEEDED" | "FAILED" | "TIMED_OUT",
 //     "output": …, "error": "…", "cause": "…",        (output on success; error/cause of the execution failure)
-//     "states": ["CheckLockExpiry", "AcquireLock", …],  every state entered, in order
+//     "states": ["CheckLockExpiry", "AcquireLock", …],  every top-level state entered, in order
 //     "calls": [ { "state", "resource", "call" (1-based per state), "input" (after Parameters),
 //                  "outcome": "return" | "throw" | "hang", "error", "delaySeconds" (as scripted),
 //                  "sleptBefore" (virtual seconds of Retry backoff / Wait since the previous task call) } ] }
@@ -85,6 +87,17 @@ globalThis.setTimeout = (fn, ms = 0, ...args) => {
   }, Math.max(0, Math.round(ms * clock.scale)));
 };
 
+/** Every Task state by name, also those inside Map item processors and Parallel branches. */
+function allTaskStates(states, found = {}) {
+  for (const [name, state] of Object.entries(states ?? {})) {
+    if (state.Type === 'Task') found[name] = state;
+    for (const branch of state.Branches ?? []) allTaskStates(branch.States, found);
+    const iterator = state.ItemProcessor ?? state.Iterator;
+    if (iterator) allTaskStates(iterator.States, found);
+  }
+  return found;
+}
+
 function namedError(name, cause) {
   const error = new Error(cause ?? name);
   error.name = name;
@@ -95,8 +108,9 @@ async function runScript(definitionPath, script) {
   checkScript(script);
   const definition = loadDefinition(definitionPath, { ...TEST_PLACEHOLDERS, ...script.placeholders });
 
+  const taskStates = allTaskStates(definition.States);
   for (const name of Object.keys(script.tasks ?? {})) {
-    if (definition.States[name]?.Type !== 'Task') throw new ScriptError(`tasks.${name}: no Task state of that name`);
+    if (!taskStates[name]) throw new ScriptError(`tasks.${name}: no Task state of that name`);
   }
 
   const calls = [];
@@ -110,8 +124,7 @@ async function runScript(definitionPath, script) {
   const stateMachine = new StateMachine(definition);
   let execution;
   const handlers = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
+  for (const [name, state] of Object.entries(taskStates)) {
     handlers[name] = async (input) => {
       const n = (callCounts[name] = (callCounts[name] ?? 0) + 1);
       const call = { state: name, resource: state.Resource, call: n, input, sleptBefore: sleptSinceLastCall };
@@ -166,7 +179,8 @@ async function runScript(definitionPath, script) {
   const states = [];
   const collectEvents = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered' && !event.parentState) states.push(event.state.name);
+      // top level only: a Map iteration's events carry its index
+      if (event.type === 'StateEntered' && !event.parentState && event.index === undefined) states.push(event.state.name);
     }
   })();
 

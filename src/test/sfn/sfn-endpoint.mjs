@@ -126,7 +126,8 @@ function activityHandler(resource) {
     const token = randomUUID();
     tasks.set(token, { resolve, reject, execution, state });
     event(execution, 'ActivityScheduled', { activityScheduledEventDetails: { resource, input: JSON.stringify(input) } });
-    activity.tasks.push({ token, input: JSON.stringify(input) });
+    // as in AWS, the task's ActivityStarted points back at its ActivityScheduled (Map iterations interleave)
+    activity.tasks.push({ token, input: JSON.stringify(input), scheduledEventId: execution.events.length });
     dispatch(activity);
   });
 }
@@ -137,7 +138,8 @@ function dispatch(activity) {
     const task = activity.tasks.shift();
     stats.tasksHandedOut++;
     const t = tasks.get(task.token);
-    if (t) event(t.execution, 'ActivityStarted', { activityStartedEventDetails: { workerName: waiter.workerName } });
+    if (t) event(t.execution, 'ActivityStarted', { previousEventId: task.scheduledEventId,
+      activityStartedEventDetails: { workerName: waiter.workerName } });
     waiter.answer({ taskToken: task.token, input: task.input });
   }
 }

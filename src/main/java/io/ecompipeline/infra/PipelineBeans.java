@@ -2,6 +2,7 @@ package io.ecompipeline.infra;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -235,7 +236,7 @@ public class PipelineBeans implements CamelConfiguration {
         });
         StepFunctionsResources resources = new StepFunctionsResources(sfn);
         Map<String, String> names = new LinkedHashMap<>();
-        for (String activity : List.of("validate-apply", "compute-kpis", "finish-batch", "generate")) {
+        for (String activity : List.of("validate-file", "validate-apply", "compute-kpis", "finish-batch", "generate")) {
             names.put(activity, settings.get("pipeline.sfn.activity." + activity));
         }
         String ingestMachine = settings.get("pipeline.sfn.ingest-state-machine");
@@ -270,7 +271,7 @@ public class PipelineBeans implements CamelConfiguration {
 
         ProducerTemplate producer = context.createProducerTemplate();
         IngestExecutions executions = new IngestExecutions(producer, batches, ingestArn[0],
-                settings.getDuration("pipeline.sfn.lock-expiry"));
+                settings.getDuration("pipeline.sfn.lock-expiry"), settings.getInt("pipeline.sfn.validate-max-concurrency"));
         context.getRegistry().bind("ingestExecutions", executions);
         WorkerSteps steps = new WorkerSteps(context, producer, batches,
                 context.getRegistry().lookupByNameAndType("batchEvents", BatchEvents.class), () -> {
@@ -282,6 +283,7 @@ public class PipelineBeans implements CamelConfiguration {
                     }
                 });
         Map<String, ActivityTasks.Step> byName = new LinkedHashMap<>();
+        byName.put(names.get("validate-file"), steps::validateFile);
         byName.put(names.get("validate-apply"), steps::validateApply);
         byName.put(names.get("compute-kpis"), steps::computeKpis);
         byName.put(names.get("finish-batch"), steps::finishBatch);
@@ -292,7 +294,13 @@ public class PipelineBeans implements CamelConfiguration {
         ActivityPolls polls = new ActivityPolls(aws.sfn(endpoint));
         context.getRegistry().bind("sfnPollClient", polls.client());
         polls.install(context);
-        context.addRoutes(new StepFunctionsRoutes(arns, byName, tasks, polls,
+        // every instance validates as many files of a batch at once as local mode does (pipeline.validation.threads)
+        int threads = settings.getInt("pipeline.validation.threads");
+        Map<String, Integer> workers = Map.of(names.get("validate-file"),
+                threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        // pid@host: the container (task or pod) that ran each task, in the executions' histories
+        String workerName = ManagementFactory.getRuntimeMXBean().getName();
+        context.addRoutes(new StepFunctionsRoutes(arns, byName, workers, workerName, tasks, polls,
                 settings.getMillis("pipeline.sfn.poll-error-delay")));
         LOG.info("Orchestrator: Step Functions ({}), state machine {}", where, ingestArn[0]);
     }

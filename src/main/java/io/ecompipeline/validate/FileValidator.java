@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,11 @@ public class FileValidator {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (validatedMeanwhile(c, file)) {
+                    c.rollback();
+                    LOG.info("{}: validated meanwhile by another call, not staged again", file.incomingKey());
+                    return batches.file(file.batchId(), file.collectedKey());
+                }
                 clear(c, file, kind);
                 Staged staged;
                 try (InputStream in = s3.open(file.collectedKey());
@@ -172,6 +178,23 @@ public class FileValidator {
         NotUtf8(long line, CharacterCodingException cause) {
             super(cause);
             this.line = line;
+        }
+    }
+
+    /**
+     * Locks the file's row of {@code batch_files} for this transaction, and tells whether the file got an outcome
+     * since it was read. Two calls for one file at the same time (in Step Functions mode, a task retried on another
+     * worker while the first is still at it, e.g. after a missed heartbeat) would each see no outcome and stage the
+     * rows twice; with the lock the second waits for the first to commit, then finds the outcome and stages nothing.
+     */
+    private static boolean validatedMeanwhile(Connection c, BatchFile file) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT outcome FROM pipeline.batch_files "
+                + "WHERE batch_id = ? AND collected_key = ? FOR UPDATE")) {
+            s.setString(1, file.batchId());
+            s.setString(2, file.collectedKey());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getString(1) != null;
+            }
         }
     }
 

@@ -92,7 +92,8 @@ class DeploymentArtefactsTest {
         for (String key : List.of("pipeline.bucket", "pipeline.dynamodb.order-kpis-table",
                 "pipeline.dynamodb.category-kpis-table", "pipeline.dynamodb.lock-table", "pipeline.sqs.dead-letter-queue",
                 "pipeline.sqs.alerts-queue", "pipeline.sfn.ingest-state-machine", "pipeline.sfn.generation-state-machine",
-                "pipeline.sfn.activity.validate-apply", "pipeline.sfn.activity.compute-kpis",
+                "pipeline.sfn.activity.validate-file", "pipeline.sfn.activity.validate-apply",
+                "pipeline.sfn.activity.compute-kpis",
                 "pipeline.sfn.activity.finish-batch", "pipeline.sfn.activity.generate")) {
             assertThat(env.get(envName(key))).as(key).isEqualTo(settings.get(key));
         }
@@ -127,7 +128,7 @@ class DeploymentArtefactsTest {
         for (String key : List.of("pipeline.sqs.dead-letter-queue", "pipeline.sqs.alerts-queue")) {
             assertThat(grants.get("arn:aws:sqs:" + region + ":" + settings.get(key))).as(key).contains("sqs:SendMessage");
         }
-        for (String key : List.of("validate-apply", "compute-kpis", "finish-batch", "generate")) {
+        for (String key : List.of("validate-file", "validate-apply", "compute-kpis", "finish-batch", "generate")) {
             String activity = "arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + key);
             assertThat(grants.get(activity)).as(activity).containsExactly("states:GetActivityTask");
         }
@@ -149,7 +150,7 @@ class DeploymentArtefactsTest {
                 expected.add("arn:aws:dynamodb:" + region + ":table/" + settings.get("pipeline.dynamodb." + k)));
         Stream.of("dead-letter-queue", "alerts-queue").forEach(k ->
                 expected.add("arn:aws:sqs:" + region + ":" + settings.get("pipeline.sqs." + k)));
-        Stream.of("validate-apply", "compute-kpis", "finish-batch", "generate").forEach(k ->
+        Stream.of("validate-file", "validate-apply", "compute-kpis", "finish-batch", "generate").forEach(k ->
                 expected.add("arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + k)));
         Stream.of("ingest-state-machine", "generation-state-machine").forEach(k -> {
             expected.add("arn:aws:states:" + region + ":stateMachine:" + settings.get("pipeline.sfn." + k));
@@ -362,7 +363,7 @@ class DeploymentArtefactsTest {
                 used.add(activity.group(1));
             }
         }
-        assertThat(configured).hasSize(4);
+        assertThat(configured).hasSize(5);
         assertThat(used).as("activities of asl/*.json = pipeline.sfn.activity.*").isEqualTo(configured);
     }
 

@@ -33,8 +33,10 @@ class ExternalRoutesTest {
                     "Writes the rejected rows and the quality report, archives or quarantines every file",
                     "Edited by an operator"));
             long deadline = System.currentTimeMillis() + 15_000;
-            while (!"Edited by an operator".equals(context.getRoute("finish-batch") == null ? null
-                    : context.getRoute("finish-batch").getDescription()) && System.currentTimeMillis() < deadline) {
+            // the reload removes the file's routes and adds them again one by one: wait for the last too
+            while (!("Edited by an operator".equals(context.getRoute("finish-batch") == null ? null
+                    : context.getRoute("finish-batch").getDescription()) && context.getRoutes().size() == routeCount)
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
             assertThat(context.getRoute("finish-batch").getDescription()).isEqualTo("Edited by an operator");

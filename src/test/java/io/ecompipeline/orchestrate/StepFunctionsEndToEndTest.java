@@ -58,6 +58,8 @@ class StepFunctionsEndToEndTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    static final int VALIDATE_FILE_WORKERS = 2;
+
     static Process endpoint;
     static String endpointUrl;
 
@@ -103,6 +105,8 @@ class StepFunctionsEndToEndTest {
         p.put("pipeline.sfn.endpoint", endpointUrl);
         p.put("pipeline.sfn.heartbeat-interval", "1s");
         p.put("pipeline.sfn.poll-error-delay", "500");
+        // the instance's validate-file workers (one GetActivityTask poll each)
+        p.put("pipeline.validation.threads", String.valueOf(VALIDATE_FILE_WORKERS));
         return p;
     }
 
@@ -148,7 +152,7 @@ class StepFunctionsEndToEndTest {
         assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
                 .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
         assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
-                "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
+                "ecom-pipeline-validate-file", "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
                 "ecom-pipeline-generate");
         String executionArn = executionArn(sfn, batchId);
         // the finish step ends the batch; the execution releases the lock just after
@@ -158,14 +162,20 @@ class StepFunctionsEndToEndTest {
         assertThat(input.get("batchId").asText()).isEqualTo(batchId);
         assertThat(input.get("files")).hasSize(26)
                 .allSatisfy(f -> assertThat(f.asText()).startsWith("collected/"));
-        List<String> activities = new ArrayList<>();
+        List<JsonNode> files = new ArrayList<>();
+        List<JsonNode> activities = new ArrayList<>();
         for (HistoryEvent e : sfn.getExecutionHistory(b -> b.executionArn(executionArn)).events()) {
             if ("ActivitySucceeded".equals(e.typeAsString())) {
-                activities.add(e.activitySucceededEventDetails().output());
+                JsonNode output = JSON.readTree(e.activitySucceededEventDetails().output());
+                (output.has("fileKey") ? files : activities).add(output);
             }
         }
+        // the Map: one task per file, each file once
+        assertThat(files).extracting(f -> f.get("fileKey").asText())
+                .containsExactlyInAnyOrderElementsOf(JSON.convertValue(input.get("files"), List.class));
+        assertThat(files).allSatisfy(f -> assertThat(f.get("outcome").asText()).isIn("archived", "quarantined"));
         assertThat(activities).hasSize(3);
-        JsonNode validation = JSON.readTree(activities.get(0));
+        JsonNode validation = activities.get(0);
         assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
         assertThat(validation.get("acceptedRows").asLong()).isPositive();
         assertThat(validation.get("filesAccepted").asInt() + validation.get("filesQuarantined").asInt())
@@ -247,15 +257,17 @@ class StepFunctionsEndToEndTest {
         JsonNode before = stats();
         long pollsBefore = before.get("polls").asLong();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (stats().get("openPolls").asInt() < 4 && System.currentTimeMillis() < deadline) {
+        int workers = 4 + VALIDATE_FILE_WORKERS;
+        while (stats().get("openPolls").asInt() < workers && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(stats().get("openPolls").asInt()).as("one poll per activity").isEqualTo(4);
+        assertThat(stats().get("openPolls").asInt()).as("one poll per activity, validate-file's per validation thread")
+                .isEqualTo(workers);
         assertThat(stats().get("polls").asLong()).isGreaterThan(pollsBefore);
 
         long t0 = System.nanoTime();
         pipeline.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("shutdown with four open 60 s polls")
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("shutdown with six open 60 s polls")
                 .isLessThan(Duration.ofSeconds(5));
 
         deadline = System.currentTimeMillis() + 2_000;

@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The paths of {@code asl/ingest-batch.asl.json}, interpreted by aws-local-stepfunctions with scripted DynamoDB, SQS
  * and activity results: the lease is taken before any step and released on every path once held, retries follow
- * the definition's backoff, and every failure ends with one alert and a failed execution.
+ * the definition's backoff, and every failure ends with one alert and a failed execution. The files are validated by
+ * a Map, one {@code ValidateFile} task per file; the input runs it one file at a time (validateMaxConcurrency 1) so
+ * that the scripted outcomes of its calls meet the files in a fixed order.
  */
 class IngestBatchStateMachineTest {
 
@@ -37,6 +39,8 @@ class IngestBatchStateMachineTest {
     private static final String DELETE_ITEM = "arn:aws:states:::dynamodb:deleteItem";
     private static final String SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage";
     private static final String LOCK_BUSY = "DynamoDB.ConditionalCheckFailedException";
+    private static final String ORDERS = "collected/a1/orders_2026-11-29.csv";
+    private static final String ITEMS = "collected/a1/order_items_2026-11-29.csv";
 
     private static StateMachineHarness sfn;
 
@@ -53,8 +57,22 @@ class IngestBatchStateMachineTest {
     private static Map<String, Object> input(String batchId) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("batchId", batchId);
-        input.put("files", List.of("collected/a1/orders_2026-11-29.csv", "collected/a1/order_items_2026-11-29.csv"));
+        input.put("files", List.of(ORDERS, ITEMS));
+        input.put("validateMaxConcurrency", 1);
         return input;
+    }
+
+    private static Outcome fileValidated() {
+        return returning(Map.of("outcome", "archived", "rowsAccepted", 3, "rowsRejected", 0));
+    }
+
+    private static List<JsonNode> fileCalls(Run run, String fileKey) {
+        return run.calls("ValidateFile").stream().filter(c -> c.path("input").path("fileKey").asText().equals(fileKey))
+                .toList();
+    }
+
+    private static List<String> fileKeys(Run run) {
+        return run.calls("ValidateFile").stream().map(c -> c.path("input").path("fileKey").asText()).toList();
     }
 
     private static Outcome validated(String batchId, int acceptedRows) {
@@ -65,13 +83,20 @@ class IngestBatchStateMachineTest {
     /** Every activity answers; the lease is free. */
     private static Script happy(String batchId) {
         return new Script(input(batchId)).executionName(batchId)
+                .task("ValidateFile", fileValidated())
                 .task("ValidateApply", validated(batchId, 7))
                 .task("ComputeKpis", returning(Map.of("dates", 2)))
                 .task("FinishBatch", returning(Map.of("archived", 2)));
     }
 
+    /** The retrier of a top-level Task state, or of the Task inside a Map state's item processor. */
     private static JsonNode retrier(String state, String error) {
-        for (JsonNode r : DEFINITION.path("States").path(state).path("Retry")) {
+        JsonNode s = DEFINITION.path("States").path(state);
+        if (s.path("Type").asText().equals("Map")) {
+            JsonNode processor = s.path("ItemProcessor");
+            s = processor.path("States").path(processor.path("StartAt").asText());
+        }
+        for (JsonNode r : s.path("Retry")) {
             for (JsonNode e : r.path("ErrorEquals")) {
                 if (e.asText().equals(error)) {
                     return r;
@@ -113,7 +138,11 @@ class IngestBatchStateMachineTest {
 
         assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
         assertThat(run.calls().stream().map(c -> c.path("state").asText()))
-                .containsExactly("AcquireLock", "ValidateApply", "ComputeKpis", "FinishBatch", "ReleaseLock");
+                .containsExactly("AcquireLock", "ValidateFile", "ValidateFile", "ValidateApply", "ComputeKpis",
+                        "FinishBatch", "ReleaseLock");
+        assertThat(run.states()).containsExactly("CheckLockExpiry", "NoLockExpiry", "AcquireLock",
+                "CheckMaxConcurrency", "ValidateFiles", "ValidateApply", "AnyRowsAccepted", "ComputeKpis",
+                "FinishBatch", "ReleaseLock", "BatchDone");
         JsonNode acquire = run.calls("AcquireLock").get(0).path("input");
         assertThat(acquire.path("TableName").asText()).isEqualTo("ProcessingLock");
         assertThat(acquire.path("Key").path("lock_id").path("S").asText()).isEqualTo("sfn-ingest-batch");
@@ -132,6 +161,14 @@ class IngestBatchStateMachineTest {
                 .isEqualTo("arn:aws:states:eu-west-1:123456789012:activity:ecom-pipeline-validate-apply");
         assertThat(validate.path("input").path("batchId").asText()).isEqualTo("b-happy");
         assertThat(validate.path("input").path("files")).hasSize(2);
+        for (JsonNode file : run.calls("ValidateFile")) {
+            assertThat(file.path("resource").asText())
+                    .isEqualTo("arn:aws:states:eu-west-1:123456789012:activity:ecom-pipeline-validate-file");
+            assertThat(file.path("input").path("batchId").asText()).isEqualTo("b-happy");
+            assertThat(file.path("input").size()).as("a file's task needs only the batch id and its key").isEqualTo(2);
+        }
+        assertThat(fileKeys(run)).containsExactly(ORDERS, ITEMS);
+        assertThat(run.output().has("validateFiles")).as("the Map's results are dropped").isFalse();
         assertThat(run.calls("ComputeKpis").get(0).path("input").path("batchId").asText()).isEqualTo("b-happy");
         assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
         assertThat(run.output().path("validation").path("acceptedRows").asInt()).isEqualTo(7);
@@ -143,6 +180,7 @@ class IngestBatchStateMachineTest {
         input.put("lockExpiredBefore", "2026-11-30T05:00:00Z");
         Script script = happy("b-expiry");
         Run withExpiry = sfn.run(ASL, new Script(input).executionName("b-expiry")
+                .task("ValidateFile", fileValidated())
                 .task("ValidateApply", validated("b-expiry", 1))
                 .task("ComputeKpis", returning(Map.of()))
                 .task("FinishBatch", returning(Map.of())));
@@ -203,15 +241,90 @@ class IngestBatchStateMachineTest {
         assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
     }
 
+    /** The Map's MaxConcurrency comes from the execution input; an older starter's input (without it) still runs. */
+    @Test
+    void fileValidationWithoutAMaxConcurrencyInTheInputHasADefault() throws IOException {
+        Map<String, Object> input = input("b-unbounded");
+        input.remove("validateMaxConcurrency");
+        input.put("files", List.of(ORDERS, ITEMS, "collected/a1/products.csv"));
+        Run run = sfn.run(ASL, happy("b-unbounded").input(input));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.states()).contains("NoMaxConcurrency");
+        assertThat(DEFINITION.path("States").path("NoMaxConcurrency").path("Result").asInt()).isPositive();
+        assertThat(fileKeys(run)).containsExactlyInAnyOrder(ORDERS, ITEMS, "collected/a1/products.csv");
+        assertThat(run.calls("ValidateApply")).hasSize(1);
+        assertThat(DEFINITION.path("States").path("ValidateFiles").path("MaxConcurrencyPath").asText())
+                .isEqualTo("$.validateMaxConcurrency");
+    }
+
+    /** A file's task that fails with Transient is retried (the same file), the other files go on, the batch completes. */
+    @Test
+    void fileValidationFailingWithTransientIsRetriedAndTheBatchCompletes() throws IOException {
+        Run run = sfn.run(ASL, happy("b-file-flaky").task("ValidateFile",
+                failing("Transient", "PostgreSQL connection reset"), fileValidated(), fileValidated()));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(fileKeys(run)).containsExactly(ORDERS, ORDERS, ITEMS);
+        assertThat(run.calls("ValidateFile").get(1).path("sleptBefore").asDouble())
+                .isEqualTo(retrier("ValidateFiles", "Transient").path("IntervalSeconds").asDouble());
+        assertThat(run.calls("ValidateApply")).hasSize(1);
+        assertThat(run.calls("ReleaseLock")).hasSize(1);
+        assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
+    }
+
+    /**
+     * A file that cannot be validated fails the Map: no batch-level step runs, the lease is released, one alert. (AWS
+     * then stops the Map's other iterations; aws-local-stepfunctions still starts those queued behind the failed one,
+     * so the calls are counted for the failing file only.)
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"ValidateApply", "ComputeKpis", "FinishBatch"})
+    @ValueSource(strings = {"BatchFailed", "Transient"})
+    void fileValidationFailingForGoodReleasesTheLeaseAlertsAndFails(String error) throws IOException {
+        Run run = sfn.run(ASL, happy("b-file-down").task("ValidateFile",
+                failing(error, "COPY into stage_orders failed")));
+
+        assertThat(run.status()).isEqualTo("FAILED");
+        assertThat(run.error()).isEqualTo(error);
+        int calls = error.equals("Transient") ? 1 + retrier("ValidateFiles", "Transient").path("MaxAttempts").asInt() : 1;
+        assertThat(fileCalls(run, ORDERS)).hasSize(calls);
+        assertThat(run.calls("ValidateApply")).isEmpty();
+        assertThat(run.calls("ComputeKpis")).isEmpty();
+        List<JsonNode> releases = run.callsTo(DELETE_ITEM);
+        assertThat(releases).hasSize(1);
+        assertThat(me(releases.get(0))).isEqualTo(me(run.calls("AcquireLock").get(0)));
+        assertThat(run.states()).endsWith("ValidateFiles", "ReleaseLockAfterFailure", "NotifyFailure", "BatchFailed");
+        JsonNode alert = singleAlert(run, "b-file-down");
+        assertThat(alert.path("error").asText()).isEqualTo(error);
+        assertThat(alert.path("cause").asText()).isEqualTo("COPY into stage_orders failed");
+    }
+
+    /** A worker that dies while validating a file: its task times out on heartbeats and another worker takes it. */
+    @Test
+    void workerSilentOnAFileIsReplacedByAnotherAttempt() throws IOException {
+        Run run = sfn.run(ASL, happy("b-file-silent").task("ValidateFile", hanging(), fileValidated(), fileValidated()));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(fileKeys(run)).containsExactly(ORDERS, ORDERS, ITEMS);
+        assertThat(run.calls("ValidateFile").get(1).path("sleptBefore").asDouble())
+                .isEqualTo(retrier("ValidateFiles", "States.HeartbeatTimeout").path("IntervalSeconds").asDouble());
+        assertThat(run.callsTo(DELETE_ITEM)).hasSize(1);
+        assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ValidateFile", "ValidateApply", "ComputeKpis", "FinishBatch"})
     void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails(String step) throws IOException {
         Run run = sfn.run(ASL, happy("b-down").task(step, failing("Transient", "PostgreSQL unreachable")));
 
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.error()).isEqualTo("Transient");
         // the worker contract (IntervalSeconds 2, BackoffRate 2, MaxAttempts 3)
-        assertThat(run.backoffs(step)).containsExactly(0.0, 2.0, 4.0, 8.0);
+        List<Double> backoffs = step.equals("ValidateFile") // the first file's calls (see the test above)
+                ? fileCalls(run, ORDERS).stream().map(c -> c.path("sleptBefore").asDouble()).toList()
+                : run.backoffs(step);
+        assertThat(backoffs).containsExactly(0.0, 2.0, 4.0, 8.0);
+        assertThat(run.calls("ValidateApply")).hasSize(step.equals("ValidateFile") ? 0 : step.equals("ValidateApply") ? 4 : 1);
         assertThat(run.calls("ReleaseLockAfterFailure")).hasSize(1);
         assertThat(run.calls("ReleaseLock")).isEmpty();
         assertThat(singleAlert(run, "b-down").path("cause").asText()).isEqualTo("PostgreSQL unreachable");
@@ -281,7 +394,11 @@ class IngestBatchStateMachineTest {
     @Test
     void everyActivityDeclaresItsTimeouts() {
         List<String> activities = new ArrayList<>();
-        DEFINITION.path("States").fields().forEachRemaining(e -> {
+        List<Map.Entry<String, JsonNode>> states = new ArrayList<>();
+        DEFINITION.path("States").fields().forEachRemaining(states::add);
+        DEFINITION.path("States").path("ValidateFiles").path("ItemProcessor").path("States").fields()
+                .forEachRemaining(states::add);
+        states.forEach(e -> {
             if (e.getValue().path("Resource").asText().contains(":activity:")
                     || e.getValue().path("Resource").asText().startsWith("${ActivityArnPrefix}")) {
                 activities.add(e.getKey());
@@ -289,7 +406,7 @@ class IngestBatchStateMachineTest {
                         .isLessThan(e.getValue().path("TimeoutSeconds").asInt());
             }
         });
-        assertThat(activities).containsExactlyInAnyOrder("ValidateApply", "ComputeKpis", "FinishBatch");
+        assertThat(activities).containsExactlyInAnyOrder("ValidateFile", "ValidateApply", "ComputeKpis", "FinishBatch");
     }
 
     @Test

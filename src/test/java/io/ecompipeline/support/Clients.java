@@ -8,6 +8,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** SDK clients on the embedded servers, for test set-up and checks outside the application. */
 public final class Clients {
@@ -25,6 +26,13 @@ public final class Clients {
 
     public static DynamoDbClient dynamoDb(LocalServices s) {
         return DynamoDbClient.builder().region(Region.of(s.region())).endpointOverride(s.dynamoDbEndpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** On a Step Functions endpoint (the test one, src/test/sfn/sfn-endpoint.mjs). */
+    public static SfnClient sfn(LocalServices s, String endpoint) {
+        return SfnClient.builder().region(Region.of(s.region())).endpointOverride(java.net.URI.create(endpoint))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
     }

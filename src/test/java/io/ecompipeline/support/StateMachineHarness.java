@@ -113,6 +113,12 @@ public final class StateMachineHarness implements AutoCloseable {
             json.put("tasks", tasks);
         }
 
+        /** Replaces the execution input. */
+        public Script input(Object input) {
+            json.put("input", input);
+            return this;
+        }
+
         public Script executionName(String name) {
             json.put("executionName", name);
             return this;

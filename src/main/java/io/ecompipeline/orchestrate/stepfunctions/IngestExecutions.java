@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 /**
  * The Step Functions orchestrator (the {@code pendingBatches} bean in that mode, called when a batch closes and every
  * {@code retry-interval}): the oldest closed batch that has not ended gets an execution of the ingest state machine,
- * named after the batch, with the batch id and its file keys as input. Only the oldest runs, so batches still apply
+ * named after the batch, with the batch id, its file keys and how many of them the state machine's Map validates at
+ * once ({@code pipeline.sfn.validate-max-concurrency}) as input. Only the oldest runs, so batches still apply
  * in the order they closed. An execution that failed, timed out or was aborted (its retries used up) dead-letters
  * its batch as the local orchestrator does after its last attempt (the state machine already released the lock and
  * sent the alert); then the next batch starts. The dead-letter route gets the reason in the
@@ -41,12 +42,16 @@ public class IngestExecutions {
     private final BatchStore batches;
     private final String stateMachineArn;
     private final Duration lockExpiry;
+    private final int validateMaxConcurrency;
 
-    public IngestExecutions(ProducerTemplate producer, BatchStore batches, String stateMachineArn, Duration lockExpiry) {
+    /** {@code validateMaxConcurrency}: files of a batch validated at once across the workers (0 = no limit). */
+    public IngestExecutions(ProducerTemplate producer, BatchStore batches, String stateMachineArn, Duration lockExpiry,
+            int validateMaxConcurrency) {
         this.producer = producer;
         this.batches = batches;
         this.stateMachineArn = stateMachineArn;
         this.lockExpiry = lockExpiry;
+        this.validateMaxConcurrency = validateMaxConcurrency;
     }
 
     public synchronized void runPending() throws Exception {
@@ -98,6 +103,7 @@ public class IngestExecutions {
         input.put("batchId", batchId);
         List<String> files = batches.files(batchId).stream().map(BatchFile::collectedKey).toList();
         input.put("files", files);
+        input.put("validateMaxConcurrency", validateMaxConcurrency);
         // a lease older than any execution can live belongs to an execution that died without releasing it
         input.put("lockExpiredBefore", Instant.now().minus(lockExpiry).toString());
         try {

@@ -1,5 +1,6 @@
 package io.ecompipeline.orchestrate.stepfunctions;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,28 @@ public class WorkerSteps {
         this.batchEnded = batchEnded;
     }
 
+    /**
+     * One iteration of the ingest state machine's Map: validates and stages one file of the batch (input
+     * {@code {batchId, fileKey}}, the file's key under collected/). Any worker may take any file; a file already
+     * validated is not staged again.
+     */
+    public Map<String, Object> validateFile(JsonNode input) throws Exception {
+        String batchId = batchId(input);
+        String fileKey = input.path("fileKey").asText(null);
+        if (fileKey == null || fileKey.isBlank()) {
+            throw new IllegalArgumentException("task input has no fileKey: " + input);
+        }
+        step("direct:activity-validate-file", batchId, Map.of("fileKey", fileKey));
+        BatchFile f = batches.file(batchId, fileKey);
+        return ActivityTasks.output("batchId", batchId, "fileKey", fileKey, "outcome", f.outcome(),
+                "rowsAccepted", f.rowsAccepted(), "rowsRejected", f.rowsRejected());
+    }
+
+    /**
+     * After the Map: the batch rules and apply. A file the Map did not validate (an execution of a definition without
+     * the Map, or a step run alone) is validated here first, in this worker's threads, as the local orchestrator
+     * does; so the step never applies a batch with a file missing.
+     */
     public Map<String, Object> validateApply(JsonNode input) throws Exception {
         String batchId = batchId(input);
         step("direct:activity-validate-apply", batchId);
@@ -84,8 +107,14 @@ public class WorkerSteps {
      * (routes/batch.yaml, batch-step-failure); its original exception is what the task reports.
      */
     private void step(String uri, String batchId) throws Exception {
+        step(uri, batchId, Map.of());
+    }
+
+    private void step(String uri, String batchId, Map<String, Object> headers) throws Exception {
+        Map<String, Object> all = new HashMap<>(headers);
+        all.put("batchId", batchId);
         try {
-            producer.requestBodyAndHeader(uri, null, "batchId", batchId);
+            producer.requestBodyAndHeaders(uri, null, all);
         } catch (CamelExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
