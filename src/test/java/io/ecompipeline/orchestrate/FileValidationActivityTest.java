@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import io.ecompipeline.cli.KpiExport;
-import io.ecompipeline.state.BatchFile;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.support.Clients;
 import io.ecompipeline.support.ReferenceKpis;
