@@ -398,6 +398,53 @@ class DeploymentArtefactsTest {
                 .contains("envsubst '" + String.join(" ", k8sPlaceholders) + "'");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWorkersScaleOnTheBacklogOfTheConfiguredValidationActivity() throws Exception {
+        Path dir = ROOT.resolve("deploy/autoscaling");
+        String activity = "arn:aws:states:${Region}:${AccountId}:activity:"
+                + settings().get("pipeline.sfn.activity.validate-file");
+        JsonNode target = JSON.readTree(dir.resolve("ecs-scalable-target.json").toFile());
+        for (String policy : List.of("ecs-scale-out-policy.json", "ecs-scale-in-policy.json")) {
+            JsonNode p = JSON.readTree(dir.resolve(policy).toFile());
+            assertThat(p.path("ResourceId")).as(policy).isEqualTo(target.path("ResourceId"));
+            assertThat(p.path("ScalableDimension")).as(policy).isEqualTo(target.path("ScalableDimension"));
+        }
+        JsonNode high = JSON.readTree(dir.resolve("ecs-alarm-backlog-high.json").toFile());
+        JsonNode low = JSON.readTree(dir.resolve("ecs-alarm-backlog-low.json").toFile());
+        for (JsonNode alarm : List.of(high, low)) {
+            assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/States");
+            assertThat(alarm.path("MetricName").asText()).isEqualTo("ActivityScheduleTime");
+            assertThat(alarm.path("Dimensions").get(0).path("Value").asText()).isEqualTo(activity);
+        }
+        assertThat(low.path("Threshold").asDouble()).isLessThan(high.path("Threshold").asDouble());
+
+        List<Object> keda = loadYaml(dir.resolve("k8s-worker-autoscaling.yaml"));
+        Map<String, Object> scaled = keda.stream().map(o -> (Map<String, Object>) o)
+                .filter(o -> "ScaledObject".equals(o.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> deployment = k8sObject("Deployment");
+        assertThat(path(scaled, "spec", "scaleTargetRef", "name")).isEqualTo(meta(deployment, "name"));
+        assertThat(meta(scaled, "namespace")).isEqualTo(meta(deployment, "namespace"));
+        assertThat(path(scaled, "spec", "maxReplicaCount")).isEqualTo(target.path("MaxCapacity").asInt());
+        Map<?, ?> trigger = (Map<?, ?>) ((List<?>) path(scaled, "spec", "triggers")).get(0);
+        assertThat(((Map<?, ?>) trigger.get("metadata")).get("dimensionValue")).isEqualTo(activity);
+
+        // every placeholder of these files is explained where they are described
+        String capacity = Files.readString(ROOT.resolve("docs/capacity.md"));
+        StringBuilder artefacts = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                artefacts.append(Files.readString(file)).append('\n');
+            }
+        }
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z]+)}").matcher(artefacts);
+        while (m.find()) {
+            String name = m.group(1);
+            assertThat(capacity).as("docs/capacity.md explains ${%s}", name)
+                    .contains(name.endsWith("PolicyArn") ? "the policy ARNs" : "${" + name + "}");
+        }
+    }
+
     // --- reading the artefacts
 
     private static Map<String, String> settings() {
