@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.generate.GeneratorService;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

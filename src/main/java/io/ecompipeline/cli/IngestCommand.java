@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
-import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.validate.FileValidator;
 import org.apache.camel.CamelContext;

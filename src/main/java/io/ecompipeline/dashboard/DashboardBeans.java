@@ -2,8 +2,8 @@ package io.ecompipeline.dashboard;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

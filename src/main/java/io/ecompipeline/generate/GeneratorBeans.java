@@ -4,8 +4,8 @@ import java.time.LocalDate;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.Settings;
 import io.ecompipeline.observe.ObservabilityBeans;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

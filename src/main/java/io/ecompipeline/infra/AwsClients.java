@@ -3,6 +3,7 @@ package io.ecompipeline.infra;
 import java.net.URI;
 import java.time.Duration;
 
+import io.ecompipeline.common.Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import io.ecompipeline.common.Settings;
 
 /**
  * The AWS SDK clients the routes and beans share. In production they use the default credential chain and AWS's

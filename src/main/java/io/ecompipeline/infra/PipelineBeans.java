@@ -17,12 +17,14 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.Settings;
+import io.ecompipeline.common.StartupException;
 import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.BatchFinisher;
 import io.ecompipeline.ingest.BatchManifestAggregation;
-import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.kpi.KpiItems;
@@ -60,8 +62,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import io.ecompipeline.common.Settings;
-import io.ecompipeline.common.StartupException;
 
 /**
  * Creates the clients and beans the routes use, from the {@code pipeline.*} configuration, checks that S3, DynamoDB

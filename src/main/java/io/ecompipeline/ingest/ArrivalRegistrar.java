@@ -11,12 +11,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.S3Keys;
+import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ecompipeline.common.S3Objects;
-import io.ecompipeline.common.S3Keys;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * Takes a new object off {@code incoming/}: copies it to {@code collected/<arrival-id>/}, checks the copy, then

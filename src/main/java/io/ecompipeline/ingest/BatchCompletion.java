@@ -1,15 +1,18 @@
 package io.ecompipeline.ingest;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.model.FileKind;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * When the open batch closes (CONTRACT §2). In service mode: enough orders and items files (and a catalog file
@@ -27,6 +30,8 @@ public class BatchCompletion {
     private final BooleanSupplier catalogKnown;
     private final BooleanSupplier openBatchExists;
     private volatile Integer expectedWaveFiles;
+    /** What the last INFO line said of the open batch, so an unchanged batch is not logged at every idle poll. */
+    private final AtomicReference<String> lastLogged = new AtomicReference<>();
 
     /** The aggregator's correlation key: there is one open batch at a time. */
     public static final String OPEN_BATCH = "open-batch";
@@ -76,10 +81,19 @@ public class BatchCompletion {
         boolean pollComplete = batch.getMessage().getHeader(BatchManifestAggregation.POLL_COMPLETE, false, Boolean.class);
         boolean enough = orders >= minOrderFiles && items >= minItemFiles
                 && (products > 0 || catalogKnown.getAsBoolean());
-        LOG.info("Open batch holds {} files ({} orders, {} items, {} catalog); closes at {} orders + {} items files{}",
-                files.size(), orders, items, products, minOrderFiles, minItemFiles,
+        long remaining = remainingMillis(batch);
+        String holds = String.format("Open batch holds %d files (%d orders, %d items, %d catalog); closes at %d orders"
+                + " + %d items files%s", files.size(), orders, items, products, minOrderFiles, minItemFiles,
                 enough && !pollComplete ? ", once this poll's files are in" : "");
-        return enough && pollComplete || remainingMillis(batch) <= 1;
+        String closes = ", or at " + Instant.ofEpochMilli(System.currentTimeMillis() + remaining)
+                .truncatedTo(ChronoUnit.SECONDS) + " (force-after)";
+        // every idle poll asks again (each 5 s in service mode): the log says what changed, not each question
+        if (!holds.equals(lastLogged.getAndSet(holds))) {
+            LOG.info(holds + closes);
+        } else {
+            LOG.debug(holds + closes);
+        }
+        return enough && pollComplete || remaining <= 1;
     }
 
     /** Completion timeout of the open batch: what is left of force-after since its first file arrived. */

@@ -11,14 +11,14 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.common.S3Keys;
+import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ecompipeline.common.S3Objects;
-import io.ecompipeline.common.S3Keys;
 
 /**
  * Ends a batch: every file goes to {@code archive/<batch-id>/} or, with an {@code .error.json} beside it, to

@@ -1,8 +1,8 @@
 package io.ecompipeline.ingest;
 
+import io.ecompipeline.model.FileArrival;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * Collects arrivals into the open batch's manifest: one line per file, in arrival order, stored as a plain string

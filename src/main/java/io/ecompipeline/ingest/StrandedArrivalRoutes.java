@@ -1,9 +1,9 @@
 package io.ecompipeline.ingest;
 
+import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.observe.CollectionReadinessCheck;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * Hands files stranded under {@code collected/} back to the collector, at start-up and then periodically. In Java

@@ -15,14 +15,14 @@ import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.model.FileArrival;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.RecoverableAggregationRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import io.ecompipeline.common.S3Objects;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * Finds files stranded under {@code collected/}: moved off {@code incoming/} but never added to a batch, because the

@@ -3,8 +3,8 @@ package io.ecompipeline.orchestrate;
 import java.time.Duration;
 import java.util.Locale;
 
-import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;

@@ -25,12 +25,12 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.model.FileKind;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ecompipeline.model.BatchFile;
 
 /** The batch records in PostgreSQL: which files a batch holds, in what order they are read, and how far it got. */
 public class BatchStore {

@@ -15,11 +15,11 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.model.FileKind;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.ecompipeline.model.FileKind;
 
 /**
  * The rules of CONTRACT §3 that look across the files of a batch, run as set-based SQL over the staged rows once every

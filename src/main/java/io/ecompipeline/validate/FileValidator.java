@@ -26,6 +26,10 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.model.FileKind;
+import io.ecompipeline.model.OrderItemRecord;
+import io.ecompipeline.model.OrderRecord;
+import io.ecompipeline.model.ProductRecord;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Header;
@@ -37,10 +41,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import io.ecompipeline.model.FileKind;
-import io.ecompipeline.model.OrderRecord;
-import io.ecompipeline.model.OrderItemRecord;
-import io.ecompipeline.model.ProductRecord;
 
 /**
  * Validates one file of a batch (CONTRACT §3) and stages it: the object is streamed from S3, checked row by row (header

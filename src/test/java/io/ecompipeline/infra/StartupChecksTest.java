@@ -7,13 +7,13 @@ import java.net.ConnectException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.ecompipeline.common.StartupException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sfn.model.ActivityAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
-import io.ecompipeline.common.StartupException;
 
 /** The start-up checks say which kind of failure stopped the start, and run concurrently. */
 class StartupChecksTest {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-import io.ecompipeline.model.FileArrival;
 
 /**
  * The manifest encoding of arrivals: any key S3 accepts survives a round trip through a manifest line and through the

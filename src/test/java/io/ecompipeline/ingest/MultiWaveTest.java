@@ -9,9 +9,9 @@ import java.util.Map;
 
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.TestPipeline;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * State across batches (CONTRACT §4): later status changes, late lines, catalog changes, re-sent files. Run with each

@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.common.StartupException;
 import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.ShopGenerator;
-import io.ecompipeline.common.StartupException;
 import io.ecompipeline.support.FaultProxy;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
