@@ -46,7 +46,12 @@ public final class Cli {
                 throw new UsageException("no command given");
             }
             String command = args[0];
-            Map<String, String> options = options(Arrays.asList(args).subList(1, args.length));
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            if (rest.contains("--help") || rest.contains("-h")) {
+                System.out.print(usageOf(command));
+                return 0;
+            }
+            Map<String, String> options = options(rest);
             return switch (command) {
                 case "run" -> {
                     noOptions(command, options);
@@ -98,7 +103,30 @@ public final class Cli {
             throw new UsageException("output " + out.toAbsolutePath() + " exists and is not a folder");
         }
         String timeout = options.getOrDefault("timeout", "10m");
-        return new IngestCommand(in, out, org.apache.camel.util.TimeUtils.toDuration(timeout)).run();
+        java.time.Duration waveTimeout;
+        try {
+            waveTimeout = org.apache.camel.util.TimeUtils.toDuration(timeout);
+        } catch (RuntimeException e) {
+            throw new UsageException("--timeout must be a duration like 10m, 90s or 1h30m, not '" + timeout + "'");
+        }
+        return new IngestCommand(in, out, waveTimeout).run();
+    }
+
+    /** One command's lines of {@link #USAGE} (its line and the indented ones under it), or all of it. */
+    static String usageOf(String command) {
+        StringBuilder out = new StringBuilder("usage: ecom-pipeline " + command + " [OPTIONS]\n\n");
+        boolean in = false;
+        for (String line : USAGE.split("\n")) {
+            if (line.matches("  [a-z].*")) {
+                in = line.startsWith("  " + command + " ") || line.equals("  " + command);
+            } else if (line.isBlank() || !line.startsWith("   ")) {
+                in = false;
+            }
+            if (in) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString().endsWith("\n\n") ? USAGE : out.toString();
     }
 
     private static void noOptions(String command, Map<String, String> options) {

@@ -1,5 +1,8 @@
 package io.ecompipeline.cli;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +35,7 @@ final class GenerateCommand {
                 throw new UsageException("--" + flag + " must be true or false");
             }
         }
+        checkValues(options); // before the 10-30 s of start-up, not after
         try (PipelineApp app = new PipelineApp(Map.of("pipeline.generator.schedule-enabled", "false"))) {
             app.start();
             GeneratorService generator = app.bean("shopGenerator", GeneratorService.class);
@@ -45,6 +49,45 @@ final class GenerateCommand {
                     r.status(), r.days(), r.firstDay(), r.lastDay(), r.millis() / 1000.0, r.records(),
                     r.runLogKey());
             return 0;
+        }
+    }
+
+    /** The numeric and date options, as the generator will read them: a bad value is refused at once. */
+    static void checkValues(Map<String, String> options) {
+        for (String key : List.of("days", "days-per-commit")) {
+            String value = options.get(key);
+            if (value != null && !value.matches("[1-9][0-9]{0,5}")) {
+                throw new UsageException("--" + key + " must be a whole number of days above 0, not '" + value + "'");
+            }
+        }
+        String scale = options.get("scale");
+        if (scale != null) {
+            double x;
+            try {
+                x = Double.parseDouble(scale);
+            } catch (NumberFormatException e) {
+                x = -1;
+            }
+            if (!(x > 0) || Double.isInfinite(x)) {
+                throw new UsageException("--scale must be a number above 0 (a volume factor), not '" + scale + "'");
+            }
+        }
+        String seed = options.get("seed");
+        if (seed != null && !seed.matches("-?[0-9]{1,18}")) {
+            throw new UsageException("--seed must be a whole number, not '" + seed + "'");
+        }
+        String through = options.get("through");
+        if (through != null) {
+            LocalDate day;
+            try {
+                day = LocalDate.parse(through);
+            } catch (DateTimeParseException e) {
+                throw new UsageException("--through must be a date like 2025-06-30, not '" + through + "'");
+            }
+            if (day.isAfter(LocalDate.now(ZoneOffset.UTC))) {
+                throw new UsageException("--through " + through + " is in the future: the generator simulates days"
+                        + " that have passed");
+            }
         }
     }
 }

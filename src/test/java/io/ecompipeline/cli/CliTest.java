@@ -47,6 +47,24 @@ class CliTest {
                 .contains("--mode must be auto, initial, incremental or reload");
         assertThat(run("generate", "--export", "maybe").stderr()).contains("--export must be true or false");
         assertThat(run("generate", "--days").stderr()).contains("option --days needs a value");
+        // values are checked before anything starts (a start takes 10-30 s)
+        assertThat(run("generate", "--days", "abc").stderr()).contains("--days must be a whole number of days above 0");
+        assertThat(run("generate", "--scale", "-2").stderr()).contains("--scale must be a number above 0");
+        assertThat(run("generate", "--seed", "x1").stderr()).contains("--seed must be a whole number");
+        assertThat(run("generate", "--through", "2099-01-01").stderr()).contains("is in the future");
+        assertThat(run("generate", "--through", "June").stderr()).contains("--through must be a date like");
+        assertThat(run("ingest", "--input", tmp.toString(), "--output", tmp.resolve("o").toString(), "--timeout",
+                "soon").stderr()).contains("--timeout must be a duration like 10m");
+    }
+
+    @Test
+    void aCommandsHelpIsItsOwnUsageAndStartsNothing() {
+        assertThat(run("run", "--help").code()).isZero();
+        assertThat(Cli.usageOf("ingest")).startsWith("usage: ecom-pipeline ingest").contains("--timeout DURATION")
+                .doesNotContain("generate [--mode M]");
+        assertThat(Cli.usageOf("generate")).contains("--days-per-commit N").doesNotContain("--input DIR");
+        assertThat(Cli.usageOf("run")).contains("the long-running service").doesNotContain("demo");
+        assertThat(Cli.usageOf("frobnicate")).isEqualTo(Cli.USAGE);
     }
 
     @Test
