@@ -1,8 +1,13 @@
 package io.ecompipeline.bench;
 
-import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +25,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
@@ -159,8 +165,8 @@ public final class ScalingBenchmark {
         printTable(runs, input.rows(), cores);
         if (problems.isEmpty()) {
             System.out.println("check:   every execution SUCCEEDED, no ERROR in the workers' logs, and every run wrote "
-                    + "the same KPIs (" + firstKpis.get("OrderKPIs").size() + " days, "
-                    + firstKpis.get("CategoryKPIs").size() + " category-days)");
+                    + String.format("the same KPIs (%,d days, %,d category-days)", firstKpis.get("OrderKPIs").size(),
+                    firstKpis.get("CategoryKPIs").size()));
             return 0;
         }
         problems.forEach(p -> System.out.println("PROBLEM: " + p));
@@ -174,8 +180,8 @@ public final class ScalingBenchmark {
         ChildServices services = ChildServices.start(dir, options.servicesHeap());
         try {
             Map<String, String> servers = services.settings();
-            try (SfnEndpoint endpoint = SfnEndpoint.start(java.net.URI.create(servers.get("pipeline.dynamodb.endpoint")),
-                    java.net.URI.create(servers.get("pipeline.sqs.endpoint")), servers.get("pipeline.aws.region"), 60,
+            try (SfnEndpoint endpoint = SfnEndpoint.start(URI.create(servers.get("pipeline.dynamodb.endpoint")),
+                    URI.create(servers.get("pipeline.sqs.endpoint")), servers.get("pipeline.aws.region"), 60,
                     dir.resolve("sfn-endpoint.log"))) {
                 Map<String, String> settings = new LinkedHashMap<>();
                 settings.put("pipeline.orchestrator", "stepfunctions");
@@ -216,7 +222,7 @@ public final class ScalingBenchmark {
                 double upload = (System.nanoTime() - t0) / 1e9;
                 long uploaded = System.currentTimeMillis();
                 try (SfnClient sfn = Clients.sfn(servers, endpoint.url())) {
-                    ExecutionListItem execution = awaitExecution(sfn);
+                    DescribeExecutionResponse execution = awaitExecution(sfn, servers);
                     ExecutionHistory history = ExecutionHistory.of(sfn, execution.executionArn());
                     List<ExecutionHistory.Task> validate = history.tasks(VALIDATE_FILE);
                     Map<String, Integer> perWorker = new LinkedHashMap<>();
@@ -233,7 +239,8 @@ public final class ScalingBenchmark {
                         errors += (int) w.output().lines().filter(l -> l.contains(" ERROR ")).count();
                     }
                     return new Run(n, upload, (execution.startDate().toEpochMilli() - uploaded) / 1e3,
-                            seconds(validate), taskSum, perWorker, seconds(history.tasks("ecom-pipeline-validate-apply")),
+                            seconds(validate), taskSum, perWorker,
+                            seconds(history.tasks("ecom-pipeline-validate-apply")),
                             seconds(history.tasks("ecom-pipeline-compute-kpis")),
                             seconds(history.tasks("ecom-pipeline-finish-batch")), history.total().toMillis() / 1e3,
                             execution.statusAsString(), errors);
@@ -248,24 +255,49 @@ public final class ScalingBenchmark {
         }
     }
 
-    /** Waits for the ingest state machine's (only) execution to end; returns it as listed then. */
-    private static ExecutionListItem awaitExecution(SfnClient sfn) throws InterruptedException {
+    /**
+     * Waits for the batch's execution to end and returns it: the batch's id (the execution's name) comes from the
+     * state database, the one batch of the run.
+     */
+    private static DescribeExecutionResponse awaitExecution(SfnClient sfn, Map<String, String> servers)
+            throws InterruptedException, SQLException {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-        String machine = null;
+        String machine = sfn.listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals("ecom-pipeline-ingest-batch")).findFirst().orElseThrow()
+                .stateMachineArn();
+        String batchId = null;
         while (System.nanoTime() < deadline) {
-            if (machine == null) {
-                machine = sfn.listStateMachines().stateMachines().stream()
-                        .filter(m -> m.name().equals("ecom-pipeline-ingest-batch")).findFirst().orElseThrow()
-                        .stateMachineArn();
+            if (batchId == null) {
+                batchId = onlyBatch(servers);
             }
-            String arn = machine;
-            List<ExecutionListItem> executions = sfn.listExecutions(b -> b.stateMachineArn(arn)).executions();
-            if (!executions.isEmpty() && executions.get(0).status() != ExecutionStatus.RUNNING) {
-                return executions.get(0);
+            if (batchId != null) {
+                String arn = machine.replace(":stateMachine:", ":execution:") + ":" + batchId;
+                try {
+                    DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
+                    if (d.status() != ExecutionStatus.RUNNING) {
+                        return d;
+                    }
+                } catch (ExecutionDoesNotExistException e) {
+                    // the batch is closed, its execution not started yet
+                }
             }
             Thread.sleep(250);
         }
         throw new IllegalStateException("no ingest execution ended within " + RUN_TIMEOUT);
+    }
+
+    private static String onlyBatch(Map<String, String> servers) throws SQLException {
+        try (Connection c = DriverManager.getConnection(servers.get("pipeline.jdbc.url"),
+                servers.get("pipeline.jdbc.user"), servers.get("pipeline.jdbc.password"));
+                Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT min(batch_id) FROM pipeline.batches")) {
+            return r.next() ? r.getString(1) : null;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return null; // no schema yet
+            }
+            throw e;
+        }
     }
 
     private static double seconds(List<ExecutionHistory.Task> tasks) {

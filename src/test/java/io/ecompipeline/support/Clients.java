@@ -56,8 +56,9 @@ public final class Clients {
     }
 
     public static SfnClient sfn(Map<String, String> p, String endpoint) {
-        return SfnClient.builder().region(Region.of(p.get("pipeline.aws.region"))).endpointOverride(URI.create(endpoint))
-                .credentialsProvider(credentials(p)).httpClientBuilder(ApacheHttpClient.builder()).build();
+        return SfnClient.builder().region(Region.of(p.get("pipeline.aws.region")))
+                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials(p))
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     private static StaticCredentialsProvider credentials(Map<String, String> p) {
