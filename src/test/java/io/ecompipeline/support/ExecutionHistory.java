@@ -3,11 +3,11 @@ package io.ecompipeline.support;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -104,7 +104,7 @@ public final class ExecutionHistory {
     /** From the first of these tasks' scheduling to the last one's end: the phase's wall time. */
     public static Duration span(List<Task> tasks) {
         Instant first = tasks.stream().map(Task::scheduled).min(Instant::compareTo).orElseThrow();
-        Instant last = tasks.stream().map(Task::end).filter(java.util.Objects::nonNull).max(Instant::compareTo)
+        Instant last = tasks.stream().map(Task::end).filter(Objects::nonNull).max(Instant::compareTo)
                 .orElseThrow();
         return Duration.between(first, last);
     }
@@ -112,13 +112,6 @@ public final class ExecutionHistory {
     /** The execution's start and end (ExecutionStarted to its last event). */
     public Duration total() {
         return Duration.between(events.get(0).timestamp(), events.get(events.size() - 1).timestamp());
-    }
-
-    /** The ended tasks, whatever the activity, as a list (for a check that nothing failed). */
-    public List<Task> failed() {
-        List<Task> f = new ArrayList<>();
-        tasks.stream().filter(t -> t.end() != null && !t.succeeded()).forEach(f::add);
-        return f;
     }
 
     private static String fileKey(String input) {
