@@ -138,8 +138,12 @@ function dispatch(activity) {
     const task = activity.tasks.shift();
     stats.tasksHandedOut++;
     const t = tasks.get(task.token);
-    if (t) event(t.execution, 'ActivityStarted', { previousEventId: task.scheduledEventId,
-      activityStartedEventDetails: { workerName: waiter.workerName } });
+    if (t) {
+      event(t.execution, 'ActivityStarted', { previousEventId: task.scheduledEventId,
+        activityStartedEventDetails: { workerName: waiter.workerName } });
+      // as in AWS, its ActivitySucceeded or ActivityFailed points back at this ActivityStarted
+      t.startedEventId = t.execution.events.length;
+    }
     waiter.answer({ taskToken: task.token, input: task.input });
   }
 }
@@ -249,13 +253,15 @@ const api = {
   },
   SendTaskSuccess({ taskToken, output }) {
     const task = take(taskToken);
-    event(task.execution, 'ActivitySucceeded', { activitySucceededEventDetails: { output } });
+    event(task.execution, 'ActivitySucceeded', { previousEventId: task.startedEventId,
+      activitySucceededEventDetails: { output } });
     task.resolve(JSON.parse(output));
     return {};
   },
   SendTaskFailure({ taskToken, error, cause }) {
     const task = take(taskToken);
-    event(task.execution, 'ActivityFailed', { activityFailedEventDetails: { error, cause } });
+    event(task.execution, 'ActivityFailed', { previousEventId: task.startedEventId,
+      activityFailedEventDetails: { error, cause } });
     task.reject(stateError(error ?? 'States.TaskFailed', cause ?? ''));
     return {};
   },

@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Reads the KPI tables back from DynamoDB and writes them as the CSV files of CONTRACT §6, sorted by key. */
 public final class KpiExport {
 
-    static final List<String> ORDER_COLUMNS =
+    public static final List<String> ORDER_COLUMNS =
             List.of("order_date", "total_orders", "total_revenue", "total_items_sold", "return_rate", "unique_customers");
-    static final List<String> CATEGORY_COLUMNS =
+    public static final List<String> CATEGORY_COLUMNS =
             List.of("category", "order_date", "daily_revenue", "avg_order_value", "avg_return_rate");
 
     /** DynamoDB keeps numbers without trailing zeros; the files show money with 2 decimals and rates with 4. */

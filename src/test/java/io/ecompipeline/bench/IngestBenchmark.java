@@ -58,7 +58,7 @@ public final class IngestBenchmark {
               --services-heap H  -Xmx of the embedded servers' JVM (default 512m)
             """;
 
-    private static final LocalDate LAST_DAY = LocalDate.of(2025, 12, 31);
+    static final LocalDate LAST_DAY = LocalDate.of(2025, 12, 31);
     private static final Duration WAVE_TIMEOUT = Duration.ofHours(1);
 
     /** The parsed command line. */
@@ -301,7 +301,7 @@ public final class IngestBenchmark {
         return d;
     }
 
-    private static Input generated(Path cache, BenchData.Spec spec) throws IOException {
+    static Input generated(Path cache, BenchData.Spec spec) throws IOException {
         BenchData.Generated g = BenchData.cached(cache, spec);
         String made = g.cached() ? "cached in " + cache.relativize(g.dir()) : String.format("generated in %.1f s",
                 g.seconds());

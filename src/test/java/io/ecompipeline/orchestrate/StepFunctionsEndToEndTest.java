@@ -3,15 +3,7 @@ package io.ecompipeline.orchestrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +22,7 @@ import io.ecompipeline.common.StartupException;
 import io.ecompipeline.local.LocalServices;
 import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.ReferenceKpis;
+import io.ecompipeline.support.SfnEndpoint;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,13 +46,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class StepFunctionsEndToEndTest {
 
     static final Path LAB_SAMPLE = Path.of("src/test/resources/lab-sample");
-    static final Path SFN_DIR = Path.of("src/test/sfn");
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static final int VALIDATE_FILE_WORKERS = 2;
 
-    static Process endpoint;
+    static SfnEndpoint endpoint;
     static String endpointUrl;
 
     @TempDir
@@ -69,33 +59,16 @@ class StepFunctionsEndToEndTest {
     @BeforeAll
     static void startEndpoint() throws Exception {
         LocalServices services = TestPipeline.services();
-        if (!Files.isDirectory(SFN_DIR.resolve("node_modules/aws-local-stepfunctions"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SFN_DIR.toFile())
-                    .inheritIO().start();
-            assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0).as("npm ci in src/test/sfn").isTrue();
-        }
-        Files.createDirectories(Path.of("target"));
         // polls are held 60 s, as AWS holds them: longer than the shutdown timeout, so the application must end them
-        endpoint = new ProcessBuilder("node", "sfn-endpoint.mjs", "--port", "0",
-                "--dynamodb", services.dynamoDbEndpoint().toString(), "--sqs", services.sqsEndpoint().toString(),
-                "--region", services.region(), "--poll-seconds", "60")
-                .directory(SFN_DIR.toFile())
-                .redirectError(new File("target/sfn-endpoint.log"))
-                .start();
-        BufferedReader stdout = new BufferedReader(new InputStreamReader(endpoint.getInputStream(),
-                StandardCharsets.UTF_8));
-        String line = stdout.readLine();
-        assertThat(line).as("sfn-endpoint.mjs start (see target/sfn-endpoint.log)").startsWith("listening ");
-        endpointUrl = "http://127.0.0.1:" + line.substring("listening ".length()).trim();
+        endpoint = SfnEndpoint.start(services.dynamoDbEndpoint(), services.sqsEndpoint(), services.region(), 60,
+                Path.of("target/sfn-endpoint.log"));
+        endpointUrl = endpoint.url();
     }
 
     @AfterAll
     static void stopEndpoint() throws Exception {
         if (endpoint != null) {
-            endpoint.getOutputStream().close();
-            if (!endpoint.waitFor(5, TimeUnit.SECONDS)) {
-                endpoint.destroyForcibly();
-            }
+            endpoint.close();
         }
     }
 
@@ -283,8 +256,7 @@ class StepFunctionsEndToEndTest {
     // --- helpers
 
     static JsonNode stats() throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(endpointUrl + "/_stats")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return endpoint.stats();
     }
 
     static String executionArn(SfnClient sfn, String batchId) {

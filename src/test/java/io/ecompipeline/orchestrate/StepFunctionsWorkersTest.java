@@ -10,14 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ecompipeline.cli.KpiExport;
 import io.ecompipeline.local.LocalServices;
 import io.ecompipeline.support.ChildPipeline;
 import io.ecompipeline.support.Clients;
+import io.ecompipeline.support.ExecutionHistory;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +27,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
  * Step Functions mode scaled out (README "Step Functions mode", Concurrency): three application JVMs, each a worker
@@ -40,10 +38,6 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 class StepFunctionsWorkersTest {
 
     private static final Path LAB_SAMPLE = StepFunctionsEndToEndTest.LAB_SAMPLE;
-    private static final List<String> ORDER_COLUMNS = List.of("order_date", "total_orders", "total_revenue",
-            "total_items_sold", "return_rate", "unique_customers");
-    private static final List<String> CATEGORY_COLUMNS = List.of("category", "order_date", "daily_revenue",
-            "avg_order_value", "avg_return_rate");
     private static final int WORKERS = 3;
 
     @BeforeAll
@@ -109,24 +103,12 @@ class StepFunctionsWorkersTest {
                 String executionArn = StepFunctionsEndToEndTest.executionArn(sfn, batchId);
                 DescribeExecutionResponse execution = StepFunctionsEndToEndTest.awaitEnd(sfn, executionArn);
                 assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-                Map<Long, String> validateFileTasks = new HashMap<>();
-                Map<String, Set<String>> filesByWorker = new HashMap<>();
-                List<HistoryEvent> history = sfn.getExecutionHistoryPaginator(b -> b.executionArn(executionArn))
-                        .events().stream().toList();
-                for (HistoryEvent e : history) {
-                    if ("ActivityScheduled".equals(e.typeAsString()) && e.activityScheduledEventDetails().resource()
-                            .endsWith(":activity:ecom-pipeline-validate-file")) {
-                        JsonNode input = StepFunctionsEndToEndTest.JSON.readTree(
-                                e.activityScheduledEventDetails().input());
-                        validateFileTasks.put(e.id(), input.get("fileKey").asText());
-                    }
-                    if ("ActivityStarted".equals(e.typeAsString())
-                            && validateFileTasks.containsKey(e.previousEventId())) {
-                        filesByWorker.computeIfAbsent(e.activityStartedEventDetails().workerName(),
-                                w -> new TreeSet<>()).add(validateFileTasks.get(e.previousEventId()));
-                    }
-                }
+                ExecutionHistory history = ExecutionHistory.of(sfn, executionArn);
+                List<ExecutionHistory.Task> validateFileTasks = history.tasks("ecom-pipeline-validate-file");
+                Map<String, Set<String>> filesByWorker = history.filesByWorker("ecom-pipeline-validate-file");
                 assertThat(validateFileTasks).as("one validate-file task per file").hasSize(files.size());
+                assertThat(history.tasks()).as("every activity task ended, and succeeded")
+                        .allSatisfy(t -> assertThat(t.succeeded()).isTrue());
                 assertThat(filesByWorker.values().stream().mapToInt(Set::size).sum()).isEqualTo(files.size());
                 assertThat(filesByWorker).as("files validated per worker: %s", filesByWorker)
                         .hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(WORKERS);
@@ -150,8 +132,8 @@ class StepFunctionsWorkersTest {
     private static Map<String, List<List<String>>> kpis() throws Exception {
         try (DynamoDbClient ddb = Clients.dynamoDb(TestPipeline.services())) {
             KpiExport export = new KpiExport(ddb);
-            return Map.of("OrderKPIs", export.rows("OrderKPIs", ORDER_COLUMNS, 1),
-                    "CategoryKPIs", export.rows("CategoryKPIs", CATEGORY_COLUMNS, 2));
+            return Map.of("OrderKPIs", export.rows("OrderKPIs", KpiExport.ORDER_COLUMNS, 1),
+                    "CategoryKPIs", export.rows("CategoryKPIs", KpiExport.CATEGORY_COLUMNS, 2));
         }
     }
 }

@@ -75,12 +75,21 @@ public final class ChildPipeline implements AutoCloseable {
      */
     public static ChildPipeline start(LocalServices services, Map<String, String> settings, Map<String, String> env,
             Path log, String... commandLine) throws IOException {
+        return start(services.pipelineProperties(), settings, env, log, commandLine);
+    }
+
+    /**
+     * On servers of another process (the benchmarks' {@code ecom-pipeline services}): {@code servers} are the
+     * application's settings for them, as {@link LocalServices#pipelineProperties()} gives them.
+     */
+    public static ChildPipeline start(Map<String, String> servers, Map<String, String> settings,
+            Map<String, String> env, Path log, String... commandLine) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        Map<String, String> all = new TreeMap<>(services.pipelineProperties());
+        Map<String, String> all = new TreeMap<>(servers);
         all.put("pipeline.provision-resources", "true");
         // `run` serves the dashboard: on a free port, as children run side by side
         all.put("pipeline.dashboard.port", "0");

@@ -1,5 +1,8 @@
 package io.ecompipeline.support;
 
+import java.net.URI;
+import java.util.Map;
+
 import io.ecompipeline.infra.UrlEncodedListings;
 import io.ecompipeline.local.LocalServices;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,8 +35,34 @@ public final class Clients {
 
     /** On a Step Functions endpoint (the test one, src/test/sfn/sfn-endpoint.mjs). */
     public static SfnClient sfn(LocalServices s, String endpoint) {
-        return SfnClient.builder().region(Region.of(s.region())).endpointOverride(java.net.URI.create(endpoint))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
+        return sfn(s.pipelineProperties(), endpoint);
+    }
+
+    /**
+     * The same on servers of another process, from the application's settings for them ({@code pipeline.aws.*},
+     * {@code pipeline.s3.endpoint}, ...: what {@link LocalServices#pipelineProperties()} gives).
+     */
+    public static S3Client s3(Map<String, String> p) {
+        return S3Client.builder().region(Region.of(p.get("pipeline.aws.region"))).forcePathStyle(true)
+                .endpointOverride(URI.create(p.get("pipeline.s3.endpoint")))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new UrlEncodedListings()))
+                .credentialsProvider(credentials(p)).httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static DynamoDbClient dynamoDb(Map<String, String> p) {
+        return DynamoDbClient.builder().region(Region.of(p.get("pipeline.aws.region")))
+                .endpointOverride(URI.create(p.get("pipeline.dynamodb.endpoint"))).credentialsProvider(credentials(p))
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static SfnClient sfn(Map<String, String> p, String endpoint) {
+        return SfnClient.builder().region(Region.of(p.get("pipeline.aws.region")))
+                .endpointOverride(URI.create(endpoint)).credentialsProvider(credentials(p))
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    private static StaticCredentialsProvider credentials(Map<String, String> p) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(p.get("pipeline.aws.access-key"),
+                p.get("pipeline.aws.secret-key")));
     }
 }
