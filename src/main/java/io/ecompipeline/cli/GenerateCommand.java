@@ -39,12 +39,7 @@ final class GenerateCommand {
         try (PipelineApp app = new PipelineApp(Map.of("pipeline.generator.schedule-enabled", "false"))) {
             app.start();
             GeneratorService generator = app.bean("shopGenerator", GeneratorService.class);
-            ShopGenerator.RunResult r;
-            try {
-                r = generator.run(generator.with(options), true);
-            } catch (NumberFormatException | java.time.DateTimeException e) {
-                throw new UsageException("bad option value: " + e.getMessage());
-            }
+            ShopGenerator.RunResult r = generator.run(generator.with(options), true);
             System.out.printf("generate %s %s: %d day(s) %s..%s in %.1f s, records %s, run log %s%n", r.mode(),
                     r.status(), r.days(), r.firstDay(), r.lastDay(), r.millis() / 1000.0, r.records(),
                     r.runLogKey());

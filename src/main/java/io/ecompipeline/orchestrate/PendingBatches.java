@@ -1,7 +1,9 @@
 package io.ecompipeline.orchestrate;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.observe.PipelineMetrics;
@@ -66,9 +68,9 @@ public class PendingBatches {
     public boolean claimNext(Exchange exchange) throws Exception {
         String batchId = batches.nextPending(retryInterval);
         @SuppressWarnings("unchecked")
-        java.util.Set<String> claimed = exchange.getProperty(CLAIMED, java.util.Set.class);
+        Set<String> claimed = exchange.getProperty(CLAIMED, Set.class);
         if (claimed == null) {
-            claimed = new java.util.HashSet<>();
+            claimed = new HashSet<>();
             exchange.setProperty(CLAIMED, claimed);
         }
         if (batchId == null || claimed.contains(batchId)) {

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.common.Jdbc;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.model.FileKind;
@@ -314,10 +315,11 @@ public class BatchStore {
      */
     public void clearStagingExcept(@Header("batchId") String batchId) throws SQLException {
         inStagingLock(c -> {
-            if (recordedStagingBatches(c).equals(List.of(batchId))) {
+            List<String> recorded = recordedStagingBatches(c);
+            if (recorded.equals(List.of(batchId))) {
                 return;
             }
-            boolean staged = exists(c, "SELECT 1 FROM pipeline.stage_batches WHERE batch_id = ?", batchId)
+            boolean staged = recorded.contains(batchId)
                     || exists(c, "SELECT 1 FROM pipeline.batch_files WHERE batch_id = ? AND outcome IS NOT NULL",
                             batchId);
             if (staged) {
@@ -325,8 +327,8 @@ public class BatchStore {
             } else {
                 truncateStaging(c);
             }
-            update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id <> ?", batchId);
-            update(c, "INSERT INTO pipeline.stage_batches (batch_id) VALUES (?) ON CONFLICT DO NOTHING", batchId);
+            Jdbc.update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id <> ?", batchId);
+            Jdbc.update(c, "INSERT INTO pipeline.stage_batches (batch_id) VALUES (?) ON CONFLICT DO NOTHING", batchId);
         });
     }
 
@@ -341,7 +343,7 @@ public class BatchStore {
             } else {
                 truncateStaging(c);
             }
-            update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id = ?", batchId);
+            Jdbc.update(c, "DELETE FROM pipeline.stage_batches WHERE batch_id = ?", batchId);
         });
     }
 
@@ -353,7 +355,7 @@ public class BatchStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                update(c, "LOCK TABLE pipeline.stage_batches IN EXCLUSIVE MODE");
+                Jdbc.update(c, "LOCK TABLE pipeline.stage_batches IN EXCLUSIVE MODE");
                 work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -375,12 +377,12 @@ public class BatchStore {
     }
 
     private static void truncateStaging(Connection c) throws SQLException {
-        update(c, "TRUNCATE " + String.join(", ", STAGING.stream().map(t -> "pipeline." + t).toList()));
+        Jdbc.update(c, "TRUNCATE " + String.join(", ", STAGING.stream().map(t -> "pipeline." + t).toList()));
     }
 
     private static void deleteStaged(Connection c, String where, String batchId) throws SQLException {
         for (String table : STAGING) {
-            update(c, "DELETE FROM pipeline." + table + " WHERE " + where, batchId);
+            Jdbc.update(c, "DELETE FROM pipeline." + table + " WHERE " + where, batchId);
         }
     }
 
@@ -390,15 +392,6 @@ public class BatchStore {
             try (ResultSet r = s.executeQuery()) {
                 return r.next();
             }
-        }
-    }
-
-    private static int update(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setString(i + 1, params[i]);
-            }
-            return s.executeUpdate();
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
+import io.ecompipeline.common.Jdbc;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,18 +87,18 @@ public class StateApplier {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (update(c, CLAIM, batchId) == 0) {
+                if (Jdbc.update(c, CLAIM, batchId) == 0) {
                     c.rollback();
                     LOG.info("Already applied; state unchanged");
                     return false;
                 }
-                update(c, DATES_BEFORE, batchId);
-                int products = update(c, UPSERT_CATALOG, batchId);
-                int orders = update(c, UPSERT_ORDERS, batchId);
-                int replaced = update(c, DELETE_REPLACED_LINES, batchId);
-                int lines = update(c, INSERT_LINES, batchId);
-                update(c, DATES_AFTER, batchId, batchId, batchId);
-                update(c, RECORD_DATES, batchId);
+                Jdbc.update(c, DATES_BEFORE, batchId);
+                int products = Jdbc.update(c, UPSERT_CATALOG, batchId);
+                int orders = Jdbc.update(c, UPSERT_ORDERS, batchId);
+                int replaced = Jdbc.update(c, DELETE_REPLACED_LINES, batchId);
+                int lines = Jdbc.update(c, INSERT_LINES, batchId);
+                Jdbc.update(c, DATES_AFTER, batchId, batchId, batchId);
+                Jdbc.update(c, RECORD_DATES, batchId);
                 c.commit();
                 LOG.info("Applied {} catalog rows, {} orders, {} lines (replacing {})", products, orders,
                         lines, replaced);
@@ -137,14 +138,5 @@ public class StateApplier {
             s.execute("ANALYZE pipeline." + table);
         }
         LOG.debug("Analyzed pipeline.{} in {} ms", table, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    private static int update(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setString(i + 1, params[i]);
-            }
-            return s.executeUpdate();
-        }
     }
 }

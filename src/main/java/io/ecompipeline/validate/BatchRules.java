@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import io.ecompipeline.common.Jdbc;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileKind;
@@ -102,7 +103,7 @@ public class BatchRules {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (update(c, CLAIM, batchId) == 0) {
+                if (Jdbc.update(c, CLAIM, batchId) == 0) {
                     c.rollback();
                     LOG.info("Batch rules applied before; nothing to do");
                     return false;
@@ -120,9 +121,9 @@ public class BatchRules {
                         LOG.debug("Re-checking repeated orders after a quarantine");
                     }
                 }
-                int duplicates = update(c, REJECT_DUPLICATES, batchId, batchId, batchId, batchId);
-                int unknownOrders = update(c, REJECT_UNKNOWN_ORDERS, batchId, batchId);
-                int unknownProducts = update(c, REJECT_UNKNOWN_PRODUCTS, batchId, batchId);
+                int duplicates = Jdbc.update(c, REJECT_DUPLICATES, batchId, batchId, batchId, batchId);
+                int unknownOrders = Jdbc.update(c, REJECT_UNKNOWN_ORDERS, batchId, batchId);
+                int unknownProducts = Jdbc.update(c, REJECT_UNKNOWN_PRODUCTS, batchId, batchId);
                 Map<Integer, Map<String, Long>> rejects = rejectsPerFile(c, batchId);
                 if (maxRejectedShare != null) {
                     quarantineOverShare(c, files, FileKind.ITEMS, Map.of(), quarantined, rejects);
@@ -157,7 +158,7 @@ public class BatchRules {
                     ? rejects.get(f.readOrder()).values().stream().mapToLong(Long::longValue).sum()
                     : f.rowsRejected() + batchLevel.getOrDefault(f.readOrder(), 0L);
             if ((double) rejected / f.rowsRead() > maxRejectedShare) {
-                update(c, "DELETE FROM pipeline." + kind.stageTable() + " WHERE batch_id = ? AND file_order = "
+                Jdbc.update(c, "DELETE FROM pipeline." + kind.stageTable() + " WHERE batch_id = ? AND file_order = "
                         + f.readOrder(), f.batchId());
                 quarantined.put(f.readOrder(), f);
                 any = true;
@@ -234,14 +235,5 @@ public class BatchRules {
             used.add(key);
         }
         return key;
-    }
-
-    private static int update(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setString(i + 1, params[i]);
-            }
-            return s.executeUpdate();
-        }
     }
 }

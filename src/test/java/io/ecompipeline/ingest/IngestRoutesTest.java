@@ -11,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.ecompipeline.model.FileArrival;
+import io.ecompipeline.support.RouteTestContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
-import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RoutePolicySupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +39,7 @@ class IngestRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("classpath:application.properties");
+        context = RouteTestContext.create();
         context.getRegistry().bind("collectorLeadership", new RoutePolicySupport() { });
         context.getRegistry().bind("arrivals", arrivals);
         context.getRegistry().bind("collectionHealth", health);
@@ -50,8 +48,7 @@ class IngestRoutesTest {
         context.getRegistry().bind("batchCompletion", new BatchCompletion(1, 1, TimeUnit.HOURS.toMillis(1),
                 () -> true, () -> false));
         context.getRegistry().bind("batchCollectorRepository", new MemoryAggregationRepository(true));
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/ingest.yaml"));
+        RouteTestContext.loadRoutes(context, "ingest.yaml");
         AdviceWith.adviceWith(context, "ingest-poll-s3", a -> a.replaceFromWith("direct:poll"));
         AdviceWith.adviceWith(context, "collect-batch",
                 a -> a.weaveByToUri("direct:batch-closed").replace().to("mock:batch-closed"));

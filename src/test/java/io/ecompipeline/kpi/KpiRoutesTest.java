@@ -10,14 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
+import io.ecompipeline.support.RouteTestContext;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Header;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,7 @@ class KpiRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("classpath:application.properties");
+        context = RouteTestContext.create();
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("kpiQueryPlan", plan);
         context.getRegistry().bind("kpiItems", items);
@@ -52,8 +50,7 @@ class KpiRoutesTest {
                 routeConfiguration("batch-steps").errorHandler(noErrorHandler());
             }
         });
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/kpi.yaml"));
+        RouteTestContext.loadRoutes(context, "kpi.yaml");
         for (String table : List.of("order", "category")) {
             AdviceWith.adviceWith(context, "query-" + table + "-kpis", a -> {
                 a.weaveByToUri("sql:classpath:sql/" + table + "-kpis.sql*").replace().to("mock:" + table + "-set");

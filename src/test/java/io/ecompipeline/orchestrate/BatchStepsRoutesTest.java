@@ -9,13 +9,12 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.ecompipeline.support.RouteTestContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,7 @@ class BatchStepsRoutesTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("classpath:application.properties");
+        context = RouteTestContext.create();
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("validationPool", pool);
         context.getRegistry().bind("fileValidator", validator);
@@ -50,8 +48,7 @@ class BatchStepsRoutesTest {
         context.getRegistry().bind("batchFinisher", new Recorder(calls, "finish"));
         context.getRegistry().bind("batchFailures", new StubFailures(calls));
         ((ModelCamelContext) context).setRouteFilterPattern(String.join(",", STEPS), null);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/batch.yaml"));
+        RouteTestContext.loadRoutes(context, "batch.yaml");
         context.start();
     }
 

@@ -10,13 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ecompipeline.support.RouteTestContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +37,12 @@ class ProcessPendingRouteTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("classpath:application.properties");
+        context = RouteTestContext.create();
         context.getRegistry().bind("pendingBatches", pending);
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("batchFailures", new Object()); // the steps' route configuration names it
         ((ModelCamelContext) context).setRouteFilterPattern("process-pending", null);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/batch.yaml"));
+        RouteTestContext.loadRoutes(context, "batch.yaml");
         AdviceWith.adviceWith(context, "process-pending", a -> {
             a.replaceFromWith("direct:pending");
             // in its place inside the doTry, as the real step fails there
