@@ -49,7 +49,8 @@ class DeploymentArtefactsTest {
     private static final String READY = "/observe/health/ready";
 
     /** The placeholders docs/deploying-aws.md says to substitute (and nothing else may look like one). */
-    private static final Set<String> PLACEHOLDERS = Set.of("AccountId", "Region", "ImageUri", "DbHost", "DbSecretArn", "OidcProvider");
+    private static final Set<String> PLACEHOLDERS = Set.of("AccountId", "Region", "ImageUri", "DbHost", "DbSecretArn", "OidcProvider",
+            "Bucket");
 
     /** Measured peak heap of generating 540 days (docs/generator.md "Benchmark"): the container's heap must hold it. */
     private static final long MEASURED_PEAK_HEAP_MB = 470;
@@ -89,7 +90,9 @@ class DeploymentArtefactsTest {
     @Test
     void resourceNamesInTheSettingsAreTheConfiguredDefaults() throws Exception {
         Map<String, String> env = taskDefEnvironment();
-        for (String key : List.of("pipeline.bucket", "pipeline.dynamodb.order-kpis-table",
+        // the bucket is every deployment's own (names are global): a placeholder, filled as docs/deploying-aws.md says
+        assertThat(env.get("PIPELINE_BUCKET")).isEqualTo("${Bucket}");
+        for (String key : List.of("pipeline.dynamodb.order-kpis-table",
                 "pipeline.dynamodb.category-kpis-table", "pipeline.dynamodb.lock-table", "pipeline.sqs.dead-letter-queue",
                 "pipeline.sqs.alerts-queue", "pipeline.sfn.ingest-state-machine", "pipeline.sfn.generation-state-machine",
                 "pipeline.sfn.activity.validate-file", "pipeline.sfn.activity.validate-apply",
@@ -105,7 +108,7 @@ class DeploymentArtefactsTest {
     @Test
     void theTaskRoleGrantsTheConfiguredResourcesAndNoOthers() throws Exception {
         Map<String, Set<String>> grants = grants("task-role-policy.json");
-        String bucket = settings.get("pipeline.bucket");
+        String bucket = "${Bucket}";
         String region = "${Region}:${AccountId}";
 
         assertThat(grants.get("arn:aws:s3:::" + bucket)).contains("s3:ListBucket");
@@ -368,6 +371,22 @@ class DeploymentArtefactsTest {
     }
 
     @Test
+    void noDeploymentArtefactNamesTheLocalDefaultBucket() throws Exception {
+        String localDefault = settings.get("pipeline.bucket");
+        assertThat(localDefault).isEqualTo("ecommerce-data");
+        List<Path> files = new ArrayList<>(List.of(ROOT.resolve("ecs-task-def.json"), ROOT.resolve("Dockerfile")));
+        for (String dir : List.of("deploy", "k8s", "asl")) {
+            try (Stream<Path> tree = Files.walk(ROOT.resolve(dir))) {
+                tree.filter(Files::isRegularFile).forEach(files::add);
+            }
+        }
+        assertThat(files).hasSizeGreaterThan(15);
+        for (Path file : files) {
+            assertThat(Files.readString(file)).as(ROOT.relativize(file).toString()).doesNotContain(localDefault);
+        }
+    }
+
+    @Test
     void placeholdersAreTheDocumentedOnesAndNeverCollideWithRouteExpressions() throws Exception {
         Pattern placeholder = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
         List<Path> files = new ArrayList<>(List.of(ROOT.resolve("ecs-task-def.json")));
@@ -382,7 +401,7 @@ class DeploymentArtefactsTest {
                 used.add(m.group(1));
             }
         }
-        assertThat(used).isSubsetOf(PLACEHOLDERS).contains("AccountId", "Region", "ImageUri", "DbHost");
+        assertThat(used).isSubsetOf(PLACEHOLDERS).contains("AccountId", "Region", "ImageUri", "DbHost", "Bucket");
         String routes = Files.readString(ROOT.resolve("k8s/routes-configmap.yaml"));
         for (String name : PLACEHOLDERS) {
             assertThat(routes).doesNotContain("${" + name + "}");
