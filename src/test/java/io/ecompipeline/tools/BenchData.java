@@ -1,4 +1,4 @@
-package io.ecompipeline.bench;
+package io.ecompipeline.tools;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL ({@code dataDir/postgres}) keep their state across restarts; without one, everything lives in memory or
  * in a temporary folder removed on {@link #close()}.
  * <p>
- * It lives in test scope on purpose: the production artefact carries none of these emulators.
+ * It lives in the local launcher's own source root and jar ({@code src/local/java}, {@code ecom-pipeline-local.jar})
+ * on purpose: the production artefact carries none of these emulators.
  */
 public final class LocalServices implements AutoCloseable {
 

@@ -19,9 +19,10 @@ import java.util.zip.ZipEntry;
  * Writes the class path {@code bin/ecom-pipeline} runs with, in a form the JVM's class data sharing (AppCDS) accepts:
  * only jar files. A dynamic CDS archive keeps the classes of one run parsed and verified, so the next runs load them
  * from a memory-mapped file instead: a third to a half of the start-up's CPU time (embedded servers, Camel) on 2 cores.
- * The JVM refuses to archive a class path holding a non-empty folder, so the class folders become jars, and a
- * dependency whose manifest adds a folder to the class path (DynamoDB Local's {@code Class-Path: .}, whose other
- * entries do not exist in the Maven repository) is copied without its {@code Class-Path}.
+ * The JVM refuses to archive a class path holding a non-empty folder: a dependency whose manifest adds a folder to
+ * the class path (DynamoDB Local's {@code Class-Path: .}, whose other entries do not exist in the Maven repository) is
+ * copied without its {@code Class-Path}, and a class folder, should one be given, becomes a jar ({@code bin/} runs the
+ * built jars, which need no such copy).
  * <p>
  * Usage: {@code CdsClasspath OUT_DIR CLASSPATH_ENTRY...}; prints the new class path.
  */

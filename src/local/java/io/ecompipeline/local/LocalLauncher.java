@@ -12,7 +12,8 @@ import io.ecompipeline.cli.Cli;
 /**
  * What {@code bin/ecom-pipeline} runs on a developer machine: when no endpoint is configured, it starts the embedded
  * S3, DynamoDB, SQS and PostgreSQL servers on loopback, points the application at them and runs the command. It
- * lives in test scope so the production artefact carries no emulator. {@code demo} and {@code ingest} start from
+ * lives in its own jar ({@code target/ecom-pipeline-local.jar}, from {@code src/local/java}), run beside the
+ * application's jar, so the production artefact carries no emulator. {@code demo} and {@code ingest} start from
  * empty state; {@code run} keeps its state in {@code PIPELINE_DATA_DIR} (default {@code .ecom-pipeline/data}).
  */
 public final class LocalLauncher {

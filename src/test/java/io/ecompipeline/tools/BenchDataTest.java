@@ -1,4 +1,4 @@
-package io.ecompipeline.bench;
+package io.ecompipeline.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

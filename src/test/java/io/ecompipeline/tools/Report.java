@@ -1,4 +1,4 @@
-package io.ecompipeline.bench;
+package io.ecompipeline.tools;
 
 import java.util.ArrayList;
 import java.util.List;

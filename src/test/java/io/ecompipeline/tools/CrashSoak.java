@@ -1,4 +1,4 @@
-package io.ecompipeline.faults;
+package io.ecompipeline.tools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
