@@ -3,9 +3,9 @@ package io.ecompipeline;
 import io.ecompipeline.cli.Cli;
 
 /**
- * ecom-pipeline's entry point: {@code run}, {@code ingest --input DIR --output DIR}, {@code demo} (docs/contract.md §6)
- * Talks to the endpoints in its configuration; the local launcher (src/local/java, target/ecom-pipeline-local.jar, not in the production image) starts
- * embedded servers first.
+ * ecom-pipeline's entry point: {@code run}, {@code ingest --input DIR --output DIR}, {@code demo} (docs/contract.md §6).
+ * Talks to the endpoints in its configuration; the local launcher ({@code src/local/java}, packaged as
+ * {@code target/ecom-pipeline-local.jar}, not in the production image) starts embedded servers first.
  */
 public final class Application {
 
