@@ -5,6 +5,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * each other in one direction, and the composition root ({@code infra}) and the command line ({@code cli}) on
  * everything, with nothing depending on them.
  */
+@Tag("unit")
 class ArchitectureTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.ecompipeline.common.StartupException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.sfn.model.ActivityAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /** The start-up checks say which kind of failure stopped the start, and run concurrently. */
+@Tag("unit")
 class StartupChecksTest {
 
     private static final String SFN = "Step Functions at https://states.us-east-1.amazonaws.com";
