@@ -82,8 +82,9 @@ class ServiceModeTest {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.min-order-files", "2",
                 "pipeline.batch.min-item-files", "2", "pipeline.batch.force-after", "1h"))) {
             dropThreeFilesAndWaitInTheOpenBatch(pipeline);
-            // every idle poll (200 ms here) reminds the open batch: five reminders below its thresholds leave it open
-            NotifyBuilder reminders = new NotifyBuilder(pipeline.app().context()).fromRoute("collect-batch")
+            // incoming/ is empty now: every poll (200 ms here) is an idle one that reminds the open batch; five
+            // reminders below its thresholds leave it open
+            NotifyBuilder reminders = new NotifyBuilder(pipeline.app().context()).fromRoute("ingest-poll-s3")
                     .whenCompleted(5).create();
             assertThat(reminders.matches(20, TimeUnit.SECONDS)).as("idle polls remind the open batch").isTrue();
             assertThat(openBatchFiles(pipeline)).as("batch below its thresholds stays open").isEqualTo(3);
