@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Clear errors for bad arguments, a missing input folder and an unreachable endpoint (docs/contract.md §6). */
+@Tag("unit")
 class CliTest {
 
     @TempDir
@@ -84,7 +86,9 @@ class CliTest {
         assertThat(o.stderr()).contains("input folder").contains("nope").contains("does not exist");
     }
 
+    /** Slow (about 10 s): the S3 client retries the refused connection before the start gives up. */
     @Test
+    @Tag("slow")
     void unreachableEndpointStopsStartWithItsAddress() throws Exception {
         Map<String, String> dead = Map.of("pipeline.s3.endpoint", "http://127.0.0.1:9", "pipeline.dynamodb.endpoint",
                 "http://127.0.0.1:9", "pipeline.jdbc.url", "jdbc:postgresql://127.0.0.1:9/ecom",

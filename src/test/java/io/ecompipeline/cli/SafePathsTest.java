@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Names taken from S3 keys never lead outside the output folder of {@code ingest --output}. */
+@Tag("unit")
 class SafePathsTest {
 
     @TempDir

@@ -26,6 +26,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -39,6 +40,7 @@ import org.w3c.dom.NodeList;
  * health checks and probes hit the management server's paths and port, and the routes ConfigMap holds the bundled
  * routes. Nothing here needs Docker or a cluster: the image itself cannot be built on this machine.
  */
+@Tag("unit")
 class DeploymentArtefactsTest {
 
     /** A worker's GetActivityTask long poll (60 s) is never cut, so Step Functions mode needs a longer shutdown. */

@@ -1,9 +1,11 @@
 package io.ecompipeline.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** DynamoDB unreachable for a while (a proxy in front of it cut): the batch is retried and ends as a clean run. */
 class DynamoDbOutageTest {
+
+    /** Connections dropped by the outage before it ends: several retries of the batch, not one. */
+    private static final int OUTAGE_ATTEMPTS = 5;
 
     @TempDir
     Path work;
@@ -41,7 +46,12 @@ class DynamoDbOutageTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(6000);
+            // the outage lasts until the pipeline has run into it again and again (connections the proxy dropped:
+            // its 1 s retries), and fails at once should the ingest end meanwhile
+            await("the pipeline meeting the DynamoDB outage").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("the ingest ended while DynamoDB was unreachable", ingest::isDone)
+                    .until(() -> proxy.refused() >= OUTAGE_ATTEMPTS);
             assertThat(ingest).as("no batch can finish while DynamoDB is down").isNotDone();
             proxy.up();
             assertThat(ingest.get(90, TimeUnit.SECONDS)).isZero();

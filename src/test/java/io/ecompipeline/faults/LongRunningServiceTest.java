@@ -1,6 +1,7 @@
 package io.ecompipeline.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -119,14 +120,19 @@ class LongRunningServiceTest {
     private static long heapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
+            // kept: System.gc() only asks, and no event says the heap has settled; three requests a moment apart
+            // are the measurement itself
             Thread.sleep(100);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Live threads, after a moment for threads that are ending (a released lease's renewal) to end. */
-    private static int threads() throws InterruptedException {
-        Thread.sleep(200);
+    /** Live threads, once the threads that are ending (a released lease's renewal) have ended. */
+    private static int threads() {
+        await("the released leases' renewal threads to end").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("lease-renewal-batch")));
         return ManagementFactory.getThreadMXBean().getThreadCount();
     }
 }

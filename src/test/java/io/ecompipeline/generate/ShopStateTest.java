@@ -6,9 +6,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The shop's segment and order-status rules, on the generator's in-memory state. */
+@Tag("unit")
 class ShopStateTest {
 
     static final int DAY0 = (int) LocalDate.of(2026, 1, 1).toEpochDay();

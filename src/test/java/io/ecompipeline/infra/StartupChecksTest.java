@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.ConnectException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.ecompipeline.common.StartupException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.services.sfn.model.ActivityAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 
 /** The start-up checks say which kind of failure stopped the start, and run concurrently. */
+@Tag("unit")
 class StartupChecksTest {
 
     private static final String SFN = "Step Functions at https://states.us-east-1.amazonaws.com";
@@ -65,11 +68,17 @@ class StartupChecksTest {
         checks.await();
 
         StartupChecks failing = new StartupChecks();
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        AtomicReference<Thread> second = new AtomicReference<>();
+        // the first check fails only once the second has failed and its thread ended: the first in order is reported,
+        // not the first in time
         failing.start("S3 bucket b", () -> {
-            sleep(200);
+            awaitEnd(secondStarted, second);
             throw SdkClientException.create("Unable to execute HTTP request", new ConnectException("refused"));
         });
         failing.start("DynamoDB table t", () -> {
+            second.set(Thread.currentThread());
+            secondStarted.countDown();
             throw new IllegalStateException("late");
         });
         assertThatThrownBy(failing::await).isInstanceOf(StartupException.class)
@@ -88,9 +97,12 @@ class StartupChecksTest {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Waits until the thread {@code started} announces in {@code thread} has ended. */
+    private static void awaitEnd(CountDownLatch started, AtomicReference<Thread> thread) {
         try {
-            Thread.sleep(millis);
+            if (started.await(10, TimeUnit.SECONDS)) {
+                thread.get().join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,6 +9,7 @@ import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * open batch's manifest; manifests that versions before the JSON lines wrote (tab-separated lines) are still read,
  * including the ones that keys with a TAB or a newline broke; an unreadable entry never fails the others.
  */
+@Tag("unit")
 class FileArrivalTest {
 
     private static final String LONG_KEY = "incoming/" + "d".repeat(201) + "/orders_" + "é".repeat(401) + ".csv";

@@ -21,6 +21,7 @@ import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.support.RoutePolicySupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * once its poll's files make a batch; a failed arrival is counted and nothing is collected; an idle poll without an
  * open batch does nothing.
  */
+@Tag("route")
 class IngestRoutesTest {
 
     private final StubArrivals arrivals = new StubArrivals();

@@ -6,10 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.support.TestPipeline;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.spi.AggregationRepository;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -41,12 +47,28 @@ class ServiceModeTest {
         TestPipeline.await(what, timeout, condition);
     }
 
-    /** Drops a catalog, one orders and one items file and waits until they wait in the open batch. */
+    /** Drops a catalog, one orders and one items file and waits until the open batch in PostgreSQL lists them. */
     private static void dropThreeFilesAndWaitInTheOpenBatch(TestPipeline pipeline) throws InterruptedException {
         drop(pipeline, "products.csv", PRODUCTS);
         drop(pipeline, "orders_1.csv", orders(1));
         drop(pipeline, "order_items_1.csv", items(1));
         await("3 files collected", Duration.ofSeconds(20), () -> keys(pipeline, "collected/").size() == 3);
+        await("3 files in the open batch", Duration.ofSeconds(20), () -> openBatchFiles(pipeline) == 3);
+    }
+
+    /**
+     * The arrivals of the open batch as collect-batch keeps it (the aggregation repository in PostgreSQL, key
+     * open-batch); 0 when no batch is open.
+     */
+    private static int openBatchFiles(TestPipeline pipeline) {
+        CamelContext context = pipeline.app().context();
+        for (AggregationRepository repository : context.getRegistry().findByType(AggregationRepository.class)) {
+            Exchange open = repository.get(context, "open-batch");
+            if (open != null) {
+                return FileArrival.fromManifest(open.getMessage().getBody(String.class)).size();
+            }
+        }
+        return 0;
     }
 
     private static JsonNode onlyReport(TestPipeline pipeline) throws Exception {
@@ -60,7 +82,12 @@ class ServiceModeTest {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.batch.min-order-files", "2",
                 "pipeline.batch.min-item-files", "2", "pipeline.batch.force-after", "1h"))) {
             dropThreeFilesAndWaitInTheOpenBatch(pipeline);
-            Thread.sleep(1500);
+            // incoming/ is empty now: every poll (200 ms here) is an idle one that reminds the open batch; five
+            // reminders below its thresholds leave it open
+            NotifyBuilder reminders = new NotifyBuilder(pipeline.app().context()).fromRoute("ingest-poll-s3")
+                    .whenCompleted(5).create();
+            assertThat(reminders.matches(20, TimeUnit.SECONDS)).as("idle polls remind the open batch").isTrue();
+            assertThat(openBatchFiles(pipeline)).as("batch below its thresholds stays open").isEqualTo(3);
             assertThat(keys(pipeline, "reports/")).as("batch below its thresholds stays open").isEmpty();
 
             drop(pipeline, "orders_2.csv", orders(2));
@@ -96,7 +123,6 @@ class ServiceModeTest {
                 "pipeline.batch.force-after", "1h");
         try (TestPipeline pipeline = TestPipeline.fresh(config)) {
             dropThreeFilesAndWaitInTheOpenBatch(pipeline);
-            Thread.sleep(500);
         }
         try (TestPipeline pipeline = TestPipeline.restart(config)) {
             drop(pipeline, "orders_2.csv", orders(2));
@@ -116,7 +142,6 @@ class ServiceModeTest {
                 "pipeline.batch.force-after", "1h");
         try (TestPipeline pipeline = TestPipeline.fresh(config)) {
             dropThreeFilesAndWaitInTheOpenBatch(pipeline);
-            Thread.sleep(500);
         }
         // restarted with thresholds the open batch already meets: idle polls close it
         try (TestPipeline pipeline = TestPipeline.restart(Map.of("pipeline.batch.min-order-files", "1",

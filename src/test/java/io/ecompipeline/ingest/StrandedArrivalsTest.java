@@ -1,8 +1,10 @@
 package io.ecompipeline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +28,10 @@ class StrandedArrivalsTest {
                 "pipeline.recovery.initial-delay", "500", "pipeline.recovery.period", "1000"))) {
             files.forEach((key, content) -> pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key(key),
                     RequestBody.fromString(content, StandardCharsets.UTF_8)));
-            long deadline = System.currentTimeMillis() + 30_000;
-            List<String> reports = List.of();
-            while (reports.isEmpty() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-                reports = pipeline.s3().listObjectsV2(b -> b.bucket(TestPipeline.BUCKET).prefix("reports/")).contents()
-                        .stream().map(o -> o.key()).toList();
-            }
+            List<String> reports = await("the batch's quality report").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> pipeline.s3()
+                            .listObjectsV2(b -> b.bucket(TestPipeline.BUCKET).prefix("reports/")).contents().stream()
+                            .map(o -> o.key()).toList(), keys -> !keys.isEmpty());
             assertThat(reports).hasSize(1);
             JsonNode report = new ObjectMapper().readTree(pipeline.object(reports.get(0)));
             assertThat(report.get("totals").get("archived").asInt()).isEqualTo(3);

@@ -19,6 +19,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * touched dates, which query shape) and the grouping of the writes in 25s, in under a second each (after the first,
  * which loads the YAML DSL); the end-to-end tests check the numbers.
  */
+@Tag("route")
 class KpiRoutesTest {
 
     private final StubBatchStore batches = new StubBatchStore();

@@ -23,6 +23,7 @@ import org.apache.camel.api.management.mbean.ManagedCamelContextMBean;
 import org.jolokia.server.core.restrictor.policy.PolicyRestrictor;
 import org.jolokia.server.core.util.HttpMethod;
 import org.jolokia.server.core.util.RequestType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * plus route start/stop/suspend/resume behind a login. Also the JVM's dangerous operations, attribute writes, the
  * secret-bearing attributes, GET, and the CORS origins.
  */
+@Tag("unit")
 class JolokiaPolicyTest {
 
     private static final String CONTEXT = "org.apache.camel:context=ecom-pipeline,type=context,name=\"ecom-pipeline\"";

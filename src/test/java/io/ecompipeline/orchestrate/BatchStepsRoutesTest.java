@@ -17,6 +17,7 @@ import org.apache.camel.Header;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * twice), every file of the batch validated once, and the one failure path (route configuration
  * {@code batch-step-failure}): the failure is recorded once and goes back to the caller as it was.
  */
+@Tag("route")
 class BatchStepsRoutesTest {
 
     private static final List<String> STEPS = List.of("activity-validate-apply", "activity-finish-batch",

@@ -18,6 +18,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.model.ModelCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * dead-lettered once its attempts are used up and otherwise left for a later round, a round goes on to the next
  * batch after a failure, and every round gives the lease back.
  */
+@Tag("route")
 class ProcessPendingRouteTest {
 
     private final StubPending pending = new StubPending();

@@ -2,6 +2,7 @@ package io.ecompipeline.orchestrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,7 @@ import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.SfnEndpoint;
 import io.ecompipeline.support.TestPipeline;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -229,11 +232,8 @@ class StepFunctionsEndToEndTest {
         TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode());
         JsonNode before = stats();
         long pollsBefore = before.get("polls").asLong();
-        long deadline = System.currentTimeMillis() + 10_000;
         int workers = 4 + VALIDATE_FILE_WORKERS;
-        while (stats().get("openPolls").asInt() < workers && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitQuietly(Duration.ofSeconds(10), () -> stats().get("openPolls").asInt() >= workers);
         assertThat(stats().get("openPolls").asInt()).as("one poll per activity, validate-file's per validation thread")
                 .isEqualTo(workers);
         assertThat(stats().get("polls").asLong()).isGreaterThan(pollsBefore);
@@ -243,13 +243,14 @@ class StepFunctionsEndToEndTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("shutdown with six open 60 s polls")
                 .isLessThan(Duration.ofSeconds(5));
 
-        deadline = System.currentTimeMillis() + 2_000;
-        while (stats().get("openPolls").asInt() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitQuietly(Duration.ofSeconds(2), () -> stats().get("openPolls").asInt() == 0);
         JsonNode stopped = stats();
         assertThat(stopped.get("openPolls").asInt()).as("no poll left open").isZero();
-        Thread.sleep(1500);
+        // an absence has no event to wait for: the poll count stays put for 1.5 s, and the check fails the moment a
+        // poll comes in
+        await("no poll after shutdown").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> stats().get("polls").asLong() == stopped.get("polls").asLong());
         assertThat(stats().get("polls").asLong()).as("no poll after shutdown").isEqualTo(stopped.get("polls").asLong());
     }
 
@@ -265,14 +266,23 @@ class StepFunctionsEndToEndTest {
         return machine.replace(":stateMachine:", ":execution:") + ":" + batchId;
     }
 
-    static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(executionArn));
-        while (d.status() == ExecutionStatus.RUNNING && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-            d = sfn.describeExecution(b -> b.executionArn(executionArn));
+    /** The execution once it has ended, or as it is after 20 s (the caller's check of its status then fails). */
+    static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn) {
+        awaitQuietly(Duration.ofSeconds(20),
+                () -> sfn.describeExecution(b -> b.executionArn(executionArn)).status() != ExecutionStatus.RUNNING);
+        return sfn.describeExecution(b -> b.executionArn(executionArn));
+    }
+
+    /**
+     * Waits until {@code condition} holds or {@code timeout} has passed, checking every 100 ms; the assertion after it
+     * says what is wrong when it does not hold.
+     */
+    static void awaitQuietly(Duration timeout, Callable<Boolean> condition) {
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            // the caller's assertion reports it
         }
-        return d;
     }
 
     static Map<String, AttributeValue> lockItem(TestPipeline pipeline) {

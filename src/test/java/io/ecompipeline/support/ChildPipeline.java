@@ -3,12 +3,15 @@ package io.ecompipeline.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.ecompipeline.local.LocalServices;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The application's {@code run} command in a child JVM on the embedded servers of this JVM, so that it can be killed
@@ -28,14 +31,13 @@ public final class ChildPipeline implements AutoCloseable {
 
     /** Waits until this child's log shows {@code text}; false when it did not within {@code timeoutMillis}. */
     public boolean awaitLog(String text, long timeoutMillis) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (logSinceStart().contains(text)) {
-                return true;
-            }
-            Thread.sleep(50);
+        try {
+            Awaitility.await().atMost(Duration.ofMillis(timeoutMillis)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> logSinceStart().contains(text));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private String logSinceStart() throws IOException {

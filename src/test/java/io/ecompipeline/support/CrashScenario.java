@@ -165,6 +165,7 @@ public final class CrashScenario {
                         String[] phases = {"ecom-pipeline is running", "Collected incoming/", "Processing batch"};
                         String phase = killed.get() == 0 ? VALIDATING : phases[random.nextInt(phases.length)];
                         victim.awaitLog(phase, 15_000);
+                        // kept: the random pause is the behaviour under test, a kill at a random instant of the phase
                         Thread.sleep(phase.equals(VALIDATING) ? 0 : random.nextInt(phase.startsWith("Processing") ? 3000 : 800));
                         if (done.get()) {
                             return;

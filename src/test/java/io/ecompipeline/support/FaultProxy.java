@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback in front of a real server that can be switched off and on: while off it cuts open
@@ -20,6 +21,7 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean up = true;
 
     public FaultProxy(URI target) throws IOException {
@@ -44,11 +46,17 @@ public final class FaultProxy implements AutoCloseable {
         up = true;
     }
 
+    /** Connections dropped while down: how often a client has met the outage. */
+    public int refused() {
+        return refused.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
                 if (!up) {
+                    refused.incrementAndGet();
                     closeQuietly(client);
                     continue;
                 }

@@ -20,6 +20,8 @@ import java.util.TreeMap;
 import io.ecompipeline.cli.IngestCommand;
 import io.ecompipeline.cli.PipelineApp;
 import io.ecompipeline.local.LocalServices;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -183,21 +185,16 @@ public final class TestPipeline implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    /**
+     * Waits until {@code condition} holds, checking it every 100 ms (Awaitility); fails naming {@code what} after
+     * {@code timeout}.
+     */
     public static void await(String what, java.time.Duration timeout, Condition condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(100);
+        try {
+            Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(condition::holds);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
         }
     }
 

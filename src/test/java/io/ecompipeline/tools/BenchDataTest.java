@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.ecompipeline.support.ReferenceKpis;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (the contract's plain-Java reference accepts all of them), and DuckDB's KPIs of the set equal the reference's, so
  * that the benchmark's "KPIs equal" check compares against right numbers.
  */
+@Tag("unit")
 class BenchDataTest {
 
     @TempDir

@@ -6,8 +6,10 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class CsvRecordReaderTest {
 
     private static List<CsvRecordReader.CsvRecord> read(String text) throws Exception {

@@ -8,11 +8,13 @@ import java.sql.SQLException;
 import java.util.Map;
 
 import org.apache.camel.CamelExecutionException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** Which failures the state machine retries (Transient) and which fail the batch (BatchFailed). */
+@Tag("unit")
 class TaskErrorsTest {
 
     @Test

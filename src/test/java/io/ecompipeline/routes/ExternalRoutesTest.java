@@ -1,13 +1,16 @@
-package io.ecompipeline.ingest;
+package io.ecompipeline.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import io.ecompipeline.support.TestPipeline;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +35,17 @@ class ExternalRoutesTest {
             Files.writeString(batch, Files.readString(batch).replace(
                     "Writes the rejected rows and the quality report, archives or quarantines every file",
                     "Edited by an operator"));
-            long deadline = System.currentTimeMillis() + 15_000;
             // the reload removes the file's routes and adds them again one by one: wait for the last too
-            while (!("Edited by an operator".equals(context.getRoute("finish-batch") == null ? null
-                    : context.getRoute("finish-batch").getDescription()) && context.getRoutes().size() == routeCount)
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            await("the edited batch.yaml reloaded").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "Edited by an operator".equals(description(context, "finish-batch"))
+                            && context.getRoutes().size() == routeCount);
             assertThat(context.getRoute("finish-batch").getDescription()).isEqualTo("Edited by an operator");
             assertThat(context.getRoutes()).hasSize(routeCount);
         }
+    }
+
+    private static String description(CamelContext context, String routeId) {
+        Route route = context.getRoute(routeId);
+        return route == null ? null : route.getDescription();
     }
 }

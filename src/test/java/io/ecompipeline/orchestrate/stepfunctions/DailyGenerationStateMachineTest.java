@@ -1,4 +1,4 @@
-package io.ecompipeline.sfn;
+package io.ecompipeline.orchestrate.stepfunctions;
 
 import static io.ecompipeline.support.StateMachineHarness.Outcome.failing;
 import static io.ecompipeline.support.StateMachineHarness.Outcome.hanging;

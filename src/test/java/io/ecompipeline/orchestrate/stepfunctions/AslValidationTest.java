@@ -1,4 +1,4 @@
-package io.ecompipeline.sfn;
+package io.ecompipeline.orchestrate.stepfunctions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

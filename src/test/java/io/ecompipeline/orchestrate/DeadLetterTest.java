@@ -1,4 +1,4 @@
-package io.ecompipeline.ingest;
+package io.ecompipeline.orchestrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
