@@ -3,6 +3,7 @@ package io.ecompipeline.local;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import io.ecompipeline.cli.Cli;
  * S3, DynamoDB, SQS and PostgreSQL servers on loopback, points the application at them and runs the command. It
  * lives in its own jar ({@code target/ecom-pipeline-local.jar}, from {@code src/local/java}), run beside the
  * application's jar, so the production artefact carries no emulator. {@code demo} and {@code ingest} start from
- * empty state; {@code run} keeps its state in {@code PIPELINE_DATA_DIR} (default {@code .ecom-pipeline/data}).
+ * empty state on free ports; {@code run} keeps its state in {@code PIPELINE_DATA_DIR} (default
+ * {@code .ecom-pipeline/data}), one {@code run} per folder ({@link DataDirLock}), on fixed ports that it prints with
+ * the local keys and an example upload ({@link LocalLoop}).
  */
 public final class LocalLauncher {
 
@@ -30,25 +33,56 @@ public final class LocalLauncher {
             services(args);
             return;
         }
-        if (endpointsConfigured() || args.length == 0 || List.of("help", "--help", "-h").contains(args[0])) {
-            System.exit(Cli.run(args));
+        boolean help = args.length == 0 || List.of("help", "--help", "-h").contains(args[0])
+                || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+        if (endpointsConfigured() || help) {
+            System.exit(Cli.run(args)); // the usage needs no server
         }
-        Path dataDir = args[0].equals("run")
-                ? Path.of(System.getenv().getOrDefault("PIPELINE_DATA_DIR", ".ecom-pipeline/data")) : null;
-        int code;
-        LocalServices services = LocalServices.start(dataDir);
         try {
-            services.pipelineProperties().forEach(System::setProperty);
-            System.setProperty("pipeline.provision-resources", "true");
-            code = Cli.run(args);
-        } finally {
-            if (dataDir == null) {
-                services.closeForExit(); // throw-away state, and the JVM exits next
+            System.exit(onEmbeddedServers(args));
+        } catch (LocalLoop.RefusedStart e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(3);
+        }
+    }
+
+    /**
+     * Runs the command on embedded servers: {@code run} on its data folder (locked) and fixed ports, the others on
+     * throw-away state and free ports.
+     */
+    private static int onEmbeddedServers(String[] args) throws Exception {
+        boolean service = args[0].equals("run");
+        Path dataDir = service
+                ? Path.of(System.getenv().getOrDefault("PIPELINE_DATA_DIR", ".ecom-pipeline/data")) : null;
+        DataDirLock lock = service ? DataDirLock.acquire(dataDir) : null;
+        try {
+            LocalServices services;
+            if (service) {
+                LocalLoop.requireFreePorts(LocalLoop.ports());
+                services = LocalServices.start(dataDir, dataDir.resolve("s3"), LocalLoop.ports());
             } else {
-                services.close();
+                LocalLoop.sayWhereOutputGoes(args[0]);
+                services = LocalServices.start(null);
+            }
+            try {
+                services.pipelineProperties().forEach(System::setProperty);
+                System.setProperty("pipeline.provision-resources", "true");
+                if (service) {
+                    System.setProperty(LocalLoop.SUMMARY_PROPERTY, LocalLoop.summary(services, dataDir));
+                }
+                return Cli.run(args);
+            } finally {
+                if (service) {
+                    services.close();
+                } else {
+                    services.closeForExit(); // throw-away state, and the JVM exits next
+                }
+            }
+        } finally {
+            if (lock != null) {
+                lock.close(); // the folder is free once its servers have stopped
             }
         }
-        System.exit(code);
     }
 
     /**

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Real servers that speak the protocols the application uses, started in this JVM and bound to 127.0.0.1 only, each
- * on a free ephemeral port:
+ * on a free ephemeral port or on the port asked ({@link Ports}):
  * <ul>
  * <li>S3: s3proxy, AWS signature v2/v4 with the fixed credentials {@value #ACCESS_KEY}/{@value #SECRET_KEY}
  * (clients must use path-style access);</li>
@@ -143,13 +143,26 @@ public final class LocalServices implements AutoCloseable {
      * @param s3Dir where S3 keeps its objects; null for in memory
      */
     public static LocalServices start(Path dataDir, Path s3Dir) throws Exception {
+        return start(dataDir, s3Dir, Ports.ANY);
+    }
+
+    /**
+     * The ports the servers listen on; 0 = a free one. {@code bin/ecom-pipeline run} uses fixed ones
+     * ({@code pipeline.local.*-port}), so that an {@code aws --endpoint-url} line stays right across restarts.
+     */
+    public record Ports(int s3, int dynamoDb, int sqs, int postgres) {
+        public static final Ports ANY = new Ports(0, 0, 0, 0);
+    }
+
+    /** As {@link #start(Path, Path)}, on the given ports. */
+    public static LocalServices start(Path dataDir, Path s3Dir, Ports ports) throws Exception {
         long t0 = System.nanoTime();
         // the order here is the logical start order; close() stops in reverse
         List<CompletableFuture<Running>> starting = List.of(
-                startAsync("s3", () -> startS3(s3Dir)),
-                startAsync("dynamodb", () -> startDynamoDb(dataDir)),
-                startAsync("sqs", LocalServices::startSqs),
-                startAsync("postgres", () -> startPostgres(dataDir)));
+                startAsync("s3", () -> startS3(s3Dir, ports.s3())),
+                startAsync("dynamodb", () -> startDynamoDb(dataDir, ports.dynamoDb())),
+                startAsync("sqs", () -> startSqs(ports.sqs())),
+                startAsync("postgres", () -> startPostgres(dataDir, ports.postgres())));
         LocalServices services = new LocalServices();
         Throwable failure = null;
         for (CompletableFuture<Running> future : starting) {
@@ -205,9 +218,9 @@ public final class LocalServices implements AutoCloseable {
         return first;
     }
 
-    private static Running startS3(Path s3Dir) throws Exception {
+    private static Running startS3(Path s3Dir, int fixedPort) throws Exception {
         long t0 = System.nanoTime();
-        int port = freePort();
+        int port = portOr(fixedPort);
         // s3proxy 4.x no longer embeds jclouds, but keeps its provider names: "filesystem" (with the jclouds base-dir
         // property) is its FilesystemNio2BlobStore, "transient" its in-memory TransientNio2BlobStore.
         Properties blobStoreProperties = new Properties();
@@ -249,9 +262,9 @@ public final class LocalServices implements AutoCloseable {
      * Jetty handler, wrapped as DynamoDBProxyServer does (a ContextHandler in a ContextHandlerCollection), behind our
      * own connector on 127.0.0.1. Bypassing ServerRunner also means telemetry is never configured: nothing is sent.
      */
-    private static Running startDynamoDb(Path dataDir) throws Exception {
+    private static Running startDynamoDb(Path dataDir, int fixedPort) throws Exception {
         long t0 = System.nanoTime();
-        int port = freePort();
+        int port = portOr(fixedPort);
         boolean inMemory = dataDir == null;
         String dbPath = inMemory ? null : Files.createDirectories(dataDir.resolve("dynamodb")).toAbsolutePath().toString();
         // sharedDb: one database whatever access key and region a client uses (else one file per key and region)
@@ -289,14 +302,14 @@ public final class LocalServices implements AutoCloseable {
         return running;
     }
 
-    private static Running startSqs() throws IOException {
+    private static Running startSqs(int fixedPort) throws IOException {
         long t0 = System.nanoTime();
         // ElasticMQ's actor system would otherwise run Pekko's coordinated shutdown from a JVM shutdown hook (about
         // 0.3 s at every exit); close() stops it, and a one-shot command's JVM just ends it
         if (System.getProperty(PEKKO_SHUTDOWN_HOOK) == null) {
             System.setProperty(PEKKO_SHUTDOWN_HOOK, "off");
         }
-        int port = freePort();
+        int port = portOr(fixedPort);
         // withServerAddress: the queue URLs it hands out name this endpoint (default: http://localhost:9324)
         SQSRestServer server = SQSRestServerBuilder.withInterface(HOST).withPort(port)
                 .withServerAddress(new NodeAddress("http", HOST, port, "")).withAWSRegion(REGION).start();
@@ -312,9 +325,9 @@ public final class LocalServices implements AutoCloseable {
         return running;
     }
 
-    private static Running startPostgres(Path dataDir) throws IOException {
+    private static Running startPostgres(Path dataDir, int fixedPort) throws IOException {
         long t0 = System.nanoTime();
-        int port = freePort();
+        int port = portOr(fixedPort);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
                 .setServerConfig("listen_addresses", HOST).setPGStartupWait(Duration.ofSeconds(60));
         Path pgData;
@@ -436,6 +449,10 @@ public final class LocalServices implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private static int portOr(int fixed) throws IOException {
+        return fixed > 0 ? fixed : freePort();
     }
 
     private static int freePort() throws IOException {

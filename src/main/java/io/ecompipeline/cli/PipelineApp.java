@@ -125,6 +125,11 @@ public final class PipelineApp implements AutoCloseable {
                 if (management != null) {
                     LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
                 }
+                // bin/ecom-pipeline's embedded servers: where they are and how to reach them (io.ecompipeline.local)
+                String local = System.getProperty("ecompipeline.local.summary");
+                if (local != null) {
+                    LOG.info(local);
+                }
             }
         });
         main.run();
