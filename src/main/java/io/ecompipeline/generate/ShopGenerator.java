@@ -31,6 +31,7 @@ import javax.sql.DataSource;
 
 import com.jerolba.carpet.CarpetWriter;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.SqlScripts;
 import io.ecompipeline.observe.PipelineMetrics;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -199,23 +200,8 @@ public final class ShopGenerator {
 
     // ---------------------------------------------------------------- schema and state
 
-    void applySchema() throws IOException, SQLException {
-        String sql;
-        try (InputStream in = ShopGenerator.class.getResourceAsStream("/sql/shop-schema.sql")) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_lock(774411)");
-            try {
-                for (String stmt : sql.split(";")) {
-                    if (!stmt.isBlank()) {
-                        s.execute(stmt);
-                    }
-                }
-            } finally {
-                s.execute("SELECT pg_advisory_unlock(774411)");
-            }
-        }
+    void applySchema() throws SQLException {
+        SqlScripts.apply(dataSource, "/sql/shop-schema.sql", 774411);
     }
 
     LocalDate lastGeneratedDay() throws SQLException {
