@@ -151,7 +151,8 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
 
     private boolean authorized(String authorization) {
         // compares digests, so the time taken says nothing about how much of the password matched
-        return authorization != null && MessageDigest.isEqual(expectedAuthorization, Hashes.sha256(authorization.trim()));
+        return authorization != null
+                && MessageDigest.isEqual(expectedAuthorization, Hashes.sha256(authorization.trim()));
     }
 
     /**

@@ -58,8 +58,10 @@ public class BatchFailures {
 
     /** What failed, without Camel's wrappers (a parallel split's "Multicast processing failed for number 0 ..."). */
     static String reason(Throwable error) {
-        Throwable t = Errors.chain(error).filter(c -> c.getCause() == null
-                || !(c instanceof CamelExchangeException || c instanceof CamelExecutionException)).findFirst().orElseThrow();
+        Throwable t = Errors.chain(error)
+                .filter(c -> c.getCause() == null
+                        || !(c instanceof CamelExchangeException || c instanceof CamelExecutionException))
+                .findFirst().orElseThrow();
         return Errors.withCauses(t);
     }
 }
