@@ -1,4 +1,7 @@
--- The pipeline's durable state (docs/contract.md §4), applied idempotently at start-up.
+-- The pipeline's durable state (docs/contract.md §4), applied idempotently at every start (common/SqlScripts: one
+-- transaction, under an advisory lock). The CREATE statements describe the current schema; a database made by an
+-- earlier version already has these tables, which CREATE ... IF NOT EXISTS leaves as they are: the section at the end
+-- brings such a database up to date, and is a no-op on a new one.
 CREATE SCHEMA IF NOT EXISTS pipeline;
 
 -- Camel's aggregation repository: batches being collected survive a restart.
@@ -22,7 +25,11 @@ CREATE TABLE IF NOT EXISTS pipeline.batches (
     touched_dates date[] NOT NULL DEFAULT '{}',
     error         text,
     created_at    timestamptz NOT NULL DEFAULT now(),
-    updated_at    timestamptz NOT NULL DEFAULT now()
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    -- failed attempts (a step that failed; a crash is not the batch's fault and does not count)
+    attempts      int NOT NULL DEFAULT 0,
+    -- attempts started, crashed ones included: bounds a batch that kills its process every time
+    starts        int NOT NULL DEFAULT 0
 );
 CREATE SEQUENCE IF NOT EXISTS pipeline.batch_apply_seq;
 
@@ -69,10 +76,6 @@ CREATE TABLE IF NOT EXISTS pipeline.stage_rejects (
 );
 -- The batch whose rows the staging tables hold (one at a time): lets clearing them be a TRUNCATE (BatchStore).
 CREATE TABLE IF NOT EXISTS pipeline.stage_batches (batch_id text PRIMARY KEY);
--- the staging tables of versions before 0.2 (row by row INSERTs, one sequence per batch)
-DROP TABLE IF EXISTS pipeline.staged_products;
-DROP TABLE IF EXISTS pipeline.staged_orders;
-DROP TABLE IF EXISTS pipeline.staged_lines;
 
 -- Current state: the catalog, the latest version of each order, and each order's lines.
 CREATE TABLE IF NOT EXISTS pipeline.catalog (
@@ -96,7 +99,12 @@ CREATE TABLE IF NOT EXISTS pipeline.category_kpi_keys (
     category text NOT NULL, order_date date NOT NULL, PRIMARY KEY (category, order_date)
 );
 
--- since 0.1: failed attempts per batch (a step that failed; a crash is not the batch's fault and does not count)
+-- Upgrades of a database made by an earlier version (each a no-op on a database made by this one). Keep them: an
+-- installation may skip versions. A new column goes into its CREATE TABLE above and gets its ADD COLUMN here.
+-- before 0.1: pipeline.batches had no attempts column
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS attempts int NOT NULL DEFAULT 0;
--- since 0.2: attempts started, crashed ones included: bounds a batch that kills its process every time
+-- before 0.2: no starts column, and the staging tables were filled row by row (one sequence per batch)
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS starts int NOT NULL DEFAULT 0;
+DROP TABLE IF EXISTS pipeline.staged_products;
+DROP TABLE IF EXISTS pipeline.staged_orders;
+DROP TABLE IF EXISTS pipeline.staged_lines;

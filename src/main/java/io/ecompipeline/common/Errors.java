@@ -3,11 +3,16 @@ package io.ecompipeline.common;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.util.stream.Stream;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** Error texts for logs and task results, and which errors are outages rather than the fault of the data. */
+/**
+ * Error texts for logs, start-up messages and task results, and which errors are outages rather than the fault of the
+ * data. The one place that walks an error's cause chain: every other class asks here (the chain ends at the first
+ * cause that is null or its own cause).
+ */
 public final class Errors {
 
     private Errors() {
@@ -19,12 +24,26 @@ public final class Errors {
      */
     public static String withCauses(Throwable error) {
         StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
-        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause.getMessage() != null && text.indexOf(cause.getMessage()) < 0) {
-                text.append(" (").append(cause.getMessage()).append(')');
-            }
-        }
+        chain(error).skip(1).map(Throwable::getMessage).filter(m -> m != null && text.indexOf(m) < 0)
+                .forEach(m -> text.append(" (").append(m).append(')'));
         return text.toString();
+    }
+
+    /** The message, followed by the root cause's when it differs (e.g. "Connection refused"). */
+    public static String rootMessage(Throwable error) {
+        Throwable root = chain(error).reduce((first, second) -> second).orElse(error);
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return error == root ? message : error.getMessage() + " (" + message + ")";
+    }
+
+    /** The error and its causes, outermost first. */
+    public static Stream<Throwable> chain(Throwable error) {
+        return Stream.iterate(error, t -> t != null, t -> t.getCause() == t ? null : t.getCause());
+    }
+
+    /** The first of the error and its causes that is a {@code type}, or null. */
+    public static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        return chain(error).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
     /**
@@ -34,7 +53,7 @@ public final class Errors {
      * key, its size), and a retry would fail the same way.
      */
     public static boolean isInfrastructure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : (Iterable<Throwable>) chain(error)::iterator) {
             if (t instanceof SdkClientException || t instanceof SQLException || t instanceof IOException
                     || t instanceof UncheckedIOException
                     || t.getClass().getName().startsWith("org.springframework.dao.")

@@ -1,9 +1,6 @@
 package io.ecompipeline.common;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Keys the pipeline derives from incoming keys, kept within S3's limit of 1,024 bytes. */
 public final class S3Keys {
@@ -40,11 +37,6 @@ public final class S3Keys {
     }
 
     private static String hash(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(value, 8);
     }
 }

@@ -1,12 +1,7 @@
 package io.ecompipeline.infra;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +14,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.Settings;
+import io.ecompipeline.common.SqlScripts;
 import io.ecompipeline.common.StartupException;
 import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
@@ -336,22 +332,8 @@ public class PipelineBeans implements CamelConfiguration {
     }
 
     /** Applies schema.sql under an advisory lock, so two instances starting together do not race. */
-    private static void applySchema(DataSource dataSource) throws SQLException, IOException {
-        String schema;
-        try (InputStream in = PipelineBeans.class.getResourceAsStream("/sql/schema.sql")) {
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("SELECT pg_advisory_xact_lock(4242001)");
-            for (String statement : schema.split(";\\s*\\n")) {
-                String sql = statement.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b);
-                if (!sql.isBlank()) {
-                    s.execute(sql);
-                }
-            }
-            c.commit();
-        }
+    private static void applySchema(DataSource dataSource) throws SQLException {
+        SqlScripts.apply(dataSource, "/sql/schema.sql", 4242001);
         LOG.info("Database schema 'pipeline' ready");
     }
 }

@@ -95,7 +95,7 @@ public final class StartupChecks {
     }
 
     static String message(String what, Throwable error) {
-        AwsServiceException service = find(error, AwsServiceException.class);
+        AwsServiceException service = Errors.find(error, AwsServiceException.class);
         if (service != null) {
             String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
             String detail = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
@@ -107,32 +107,18 @@ public final class StartupChecks {
             }
             return what + " answered with an error: " + answer;
         }
-        SdkClientException client = find(error, SdkClientException.class);
+        SdkClientException client = Errors.find(error, SdkClientException.class);
         if (client != null && String.valueOf(client.getMessage()).startsWith("Unable to load credentials")) {
             return "No AWS credentials for " + what + ": " + client.getMessage();
         }
-        if (client != null || find(error, IOException.class) != null) {
-            return "Cannot reach " + what + ": " + rootMessage(error);
+        if (client != null || Errors.find(error, IOException.class) != null) {
+            return "Cannot reach " + what + ": " + Errors.rootMessage(error);
         }
         return what + ": " + Errors.withCauses(error);
     }
 
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /** The message, followed by the root cause's when it differs (e.g. "Connection refused"). */
+    /** The message, followed by the root cause's when it differs (the text is {@link Errors#rootMessage}). */
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return e == t ? message : e.getMessage() + " (" + message + ")";
+        return Errors.rootMessage(e);
     }
 }

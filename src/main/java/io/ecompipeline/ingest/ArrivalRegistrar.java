@@ -1,16 +1,13 @@
 package io.ecompipeline.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.Hashes;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.model.FileArrival;
@@ -115,12 +112,6 @@ public class ArrivalRegistrar {
     }
 
     static String arrivalId(String key, String etag, long modified) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((key + "\n" + etag + "\n" + modified).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(key + "\n" + etag + "\n" + modified, 8);
     }
 }

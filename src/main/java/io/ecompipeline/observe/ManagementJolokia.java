@@ -4,12 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.ecompipeline.common.Hashes;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -69,7 +69,7 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
         serviceManager.addService(new JolokiaSerializer());
         serviceManager.addService(new LocalRequestHandler(1));
         expectedAuthorization = user == null ? null
-                : sha256("Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                : Hashes.sha256("Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                         .getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -151,7 +151,8 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
 
     private boolean authorized(String authorization) {
         // compares digests, so the time taken says nothing about how much of the password matched
-        return authorization != null && MessageDigest.isEqual(expectedAuthorization, sha256(authorization.trim()));
+        return authorization != null
+                && MessageDigest.isEqual(expectedAuthorization, Hashes.sha256(authorization.trim()));
     }
 
     /**
@@ -200,14 +201,6 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
             map.put(name, params.getAll(name).toArray(new String[0]));
         }
         return map;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Jolokia's messages into this app's log. */

@@ -1,8 +1,5 @@
 package io.ecompipeline.state;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
@@ -16,15 +13,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.common.Hashes;
 import io.ecompipeline.common.Jdbc;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileArrival;
@@ -109,16 +107,11 @@ public class BatchStore {
     }
 
     static String batchId(long firstArrival, List<FileArrival> arrivals) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            // hashed in the pre-JSON line format where it applies, so a batch recorded before an upgrade and
-            // redelivered after it keeps its id
-            arrivals.stream().map(FileArrival::identity).sorted()
-                    .forEach(k -> sha.update((k + "\n").getBytes(StandardCharsets.UTF_8)));
-            return ID_TIME.format(Instant.ofEpochMilli(firstArrival)) + "-" + HexFormat.of().formatHex(sha.digest(), 0, 3);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // hashed in the pre-JSON line format where it applies, so a batch recorded before an upgrade and
+        // redelivered after it keeps its id: the identities, sorted, each followed by a newline
+        String identities = arrivals.stream().map(FileArrival::identity).sorted().map(k -> k + "\n")
+                .collect(Collectors.joining());
+        return ID_TIME.format(Instant.ofEpochMilli(firstArrival)) + "-" + Hashes.sha256Hex(identities, 3);
     }
 
     public List<BatchFile> files(@Header("batchId") String batchId) throws SQLException {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.model.BatchFile;
+import io.ecompipeline.orchestrate.BatchFailures;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.CamelExecutionException;
@@ -27,16 +28,15 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
  * once ({@code pipeline.sfn.validate-max-concurrency}) as input. Only the oldest runs, so batches still apply
  * in the order they closed. An execution that failed, timed out or was aborted (its retries used up) dead-letters
  * its batch as the local orchestrator does after its last attempt (the state machine already released the lock and
- * sent the alert); then the next batch starts. The dead-letter route gets the reason in the
- * {@value #DEAD_LETTER_REASON} header: in this mode one execution ran (its retries are the state machine's), so the
- * local orchestrator's "gave up after N attempts" would not be true.
+ * sent the alert), through the {@code batch-execution-failed} route, which records the execution's end with
+ * {@link BatchFailures}; then the next batch starts. The dead-letter route gets the reason in the
+ * {@value BatchFailures#DEAD_LETTER_REASON} header: in this mode one execution ran (its retries are the state
+ * machine's), so the local orchestrator's "gave up after N attempts" would not be true.
  */
 public class IngestExecutions {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestExecutions.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Header of {@code direct:batch-dead-letter}: why the batch is dead-lettered, for its log line. */
-    public static final String DEAD_LETTER_REASON = "deadLetterReason";
 
     private final ProducerTemplate producer;
     private final BatchStore batches;
@@ -123,8 +123,7 @@ public class IngestExecutions {
     }
 
     private void giveUp(String batchId, String error) throws Exception {
-        batches.markFailed(batchId, error);
-        producer.requestBodyAndHeaders("direct:batch-dead-letter", null, Map.of("batchId", batchId,
-                DEAD_LETTER_REASON, error));
+        producer.requestBodyAndHeaders("direct:batch-execution-failed", null, Map.of("batchId", batchId,
+                BatchFailures.DEAD_LETTER_REASON, error));
     }
 }

@@ -22,12 +22,7 @@ public final class TaskErrors {
     }
 
     public static String classify(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (isTransient(t)) {
-                return TRANSIENT;
-            }
-        }
-        return BATCH_FAILED;
+        return Errors.chain(error).anyMatch(TaskErrors::isTransient) ? TRANSIENT : BATCH_FAILED;
     }
 
     private static boolean isTransient(Throwable t) {
