@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
  * {@code PIPELINE_ROUTES_DIR}) set, the YAML routes are loaded from that folder instead of the bundled ones and
- * reloaded live when a file there changes ({@link io.ecompipeline.routes.RoutesFolderReloader}); the Java routes stay.
+ * reloaded live when a file there changes ({@link io.ecompipeline.reload.RoutesFolderReloader}); the Java routes stay.
  */
 public final class PipelineApp implements AutoCloseable {
 
@@ -48,7 +48,7 @@ public final class PipelineApp implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
             }
-            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
+            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.camel.yaml");
         }
         overrides.forEach(main::addOverrideProperty);
         serverChosen = overrides.containsKey("camel.server.enabled");

@@ -9,7 +9,7 @@ import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The beans behind the KPI dashboard's routes (routes/dashboard.yaml), over the clients PipelineBeans made, and the
+ * The beans behind the KPI dashboard's routes (routes/dashboard.camel.yaml), over the clients PipelineBeans made, and the
  * platform-http engine that serves them on the dashboard's port.
  */
 public class DashboardBeans implements CamelConfiguration {

@@ -36,14 +36,14 @@ import io.ecompipeline.orchestrate.BatchFailures;
 import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.orchestrate.LocalOrchestratorRoutes;
 import io.ecompipeline.orchestrate.PendingBatches;
-import io.ecompipeline.orchestrate.ProcessingLock;
+import io.ecompipeline.orchestrate.ProcessingLease;
 import io.ecompipeline.orchestrate.stepfunctions.ActivityPolls;
 import io.ecompipeline.orchestrate.stepfunctions.ActivityTasks;
 import io.ecompipeline.orchestrate.stepfunctions.IngestExecutions;
 import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsResources;
 import io.ecompipeline.orchestrate.stepfunctions.StepFunctionsRoutes;
 import io.ecompipeline.orchestrate.stepfunctions.WorkerSteps;
-import io.ecompipeline.routes.RoutesFolderReloader;
+import io.ecompipeline.reload.RoutesFolderReloader;
 import io.ecompipeline.state.BatchStore;
 import io.ecompipeline.state.StateApplier;
 import io.ecompipeline.validate.BatchRules;
@@ -145,7 +145,7 @@ public class PipelineBeans implements CamelConfiguration {
         String collected = settings.get("pipeline.prefix.collected");
         Duration lease = settings.getDuration("pipeline.lock.lease");
         Duration renewEvery = settings.getDuration("pipeline.lock.renew-every");
-        ProcessingLock processingLock = new ProcessingLock(dynamoDb, lockTable, ProcessingLock.PROCESSING, lease,
+        ProcessingLease processingLock = new ProcessingLease(dynamoDb, lockTable, ProcessingLease.PROCESSING, lease,
                 renewEvery);
         context.addService(new ServiceSupport() {
             @Override
@@ -154,7 +154,7 @@ public class PipelineBeans implements CamelConfiguration {
             }
         });
         CollectorLeadership collectorLeadership = new CollectorLeadership(
-                new ProcessingLock(dynamoDb, lockTable, ProcessingLock.COLLECTOR, lease, renewEvery), renewEvery);
+                new ProcessingLease(dynamoDb, lockTable, ProcessingLease.COLLECTOR, lease, renewEvery), renewEvery);
         S3Objects objects = new S3Objects(s3, bucket);
         BatchStore batches = new BatchStore(dataSource);
 

@@ -19,7 +19,7 @@ class ExternalRoutesTest {
 
     @Test
     void routesComeFromTheFolderAndReloadWhenEdited() throws Exception {
-        for (String name : new String[] {"ingest.yaml", "batch.yaml", "kpi.yaml"}) {
+        for (String name : new String[] {"ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml"}) {
             Files.copy(Path.of("src/main/resources/routes", name), routes.resolve(name));
         }
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.routes.dir", routes.toString()))) {
@@ -28,7 +28,7 @@ class ExternalRoutesTest {
             assertThat(context.getRoute("finish-batch").getDescription())
                     .isEqualTo("Writes the rejected rows and the quality report, archives or quarantines every file");
 
-            Path batch = routes.resolve("batch.yaml");
+            Path batch = routes.resolve("batch.camel.yaml");
             Files.writeString(batch, Files.readString(batch).replace(
                     "Writes the rejected rows and the quality report, archives or quarantines every file",
                     "Edited by an operator"));

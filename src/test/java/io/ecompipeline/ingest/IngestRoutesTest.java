@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrival routes of {@code routes/ingest.yaml} on their own: the S3 consumer replaced by a {@code direct:}
+ * The arrival routes of {@code routes/ingest.camel.yaml} on their own: the S3 consumer replaced by a {@code direct:}
  * endpoint, the aggregator with its real strategy and completion rules over an in-memory repository, stub beans for
  * the S3 moves and the batch records. Checks the route's decisions: an arrival joins the open batch, which closes
  * once its poll's files make a batch; a failed arrival is counted and nothing is collected; an idle poll without an
@@ -48,7 +48,7 @@ class IngestRoutesTest {
         context.getRegistry().bind("batchCompletion", new BatchCompletion(1, 1, TimeUnit.HOURS.toMillis(1),
                 () -> true, () -> false));
         context.getRegistry().bind("batchCollectorRepository", new MemoryAggregationRepository(true));
-        RouteTestContext.loadRoutes(context, "ingest.yaml");
+        RouteTestContext.loadRoutes(context, "ingest.camel.yaml");
         AdviceWith.adviceWith(context, "ingest-poll-s3", a -> a.replaceFromWith("direct:poll"));
         AdviceWith.adviceWith(context, "collect-batch",
                 a -> a.weaveByToUri("direct:batch-closed").replace().to("mock:batch-closed"));
