@@ -127,7 +127,7 @@ public final class StartupChecks {
     }
 
     /** The message, followed by the root cause's when it differs (e.g. "Connection refused"). */
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
@@ -41,15 +42,14 @@ public class ArrivalRegistrar {
     private final Runnable onSetAside;
 
     /**
-     * @param quarantinePrefix where objects that cannot be collected go (under {@code arrivals/})
+     * @param prefixes the layout; objects that cannot be collected go under quarantine's {@code arrivals/}
      * @param onSetAside told of each object set aside (a one-shot wave expects one file fewer)
      */
-    public ArrivalRegistrar(S3Objects s3, String incomingPrefix, String collectedPrefix, String quarantinePrefix,
-            Runnable onSetAside) {
+    public ArrivalRegistrar(S3Objects s3, S3Prefixes prefixes, Runnable onSetAside) {
         this.s3 = s3;
-        this.incomingPrefix = incomingPrefix;
-        this.collectedPrefix = collectedPrefix;
-        this.setAsidePrefix = quarantinePrefix + "arrivals/";
+        this.incomingPrefix = prefixes.incoming();
+        this.collectedPrefix = prefixes.collected();
+        this.setAsidePrefix = prefixes.quarantine() + "arrivals/";
         this.onSetAside = onSetAside;
     }
 

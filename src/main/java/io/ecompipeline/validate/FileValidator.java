@@ -70,15 +70,22 @@ public class FileValidator {
     private final long progressEveryNanos;
     private final AtomicLong rowsValidated = new AtomicLong();
 
+    /**
+     * The limits of validation: raw text kept per rejected row ({@code pipeline.validation.max-raw-chars}), the longest
+     * field ({@code max-field-chars}), and how often a large file's progress is logged ({@code pipeline.progress-every}).
+     */
+    public record Limits(int maxRawChars, int maxFieldChars, long progressEveryMillis) {
+    }
+
     public FileValidator(CamelContext camelContext, DataSource dataSource, S3Objects s3, BatchStore batches,
-            int maxRawChars, int maxFieldChars, long progressEveryMillis) {
+            Limits limits) {
         this.camelContext = camelContext;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.batches = batches;
-        this.maxRawChars = maxRawChars;
-        this.maxFieldChars = maxFieldChars;
-        this.progressEveryNanos = progressEveryMillis * 1_000_000;
+        this.maxRawChars = limits.maxRawChars();
+        this.maxFieldChars = limits.maxFieldChars();
+        this.progressEveryNanos = limits.progressEveryMillis() * 1_000_000;
     }
 
     /** Rows read by this instance since it started, all files together: lets a watcher show rows/s. */

@@ -41,8 +41,8 @@ class IngestRoutesTest {
     void start() throws Exception {
         context = RouteTestContext.create();
         context.getRegistry().bind("collectorLeadership", new RoutePolicySupport() { });
-        context.getRegistry().bind("arrivals", arrivals);
-        context.getRegistry().bind("collectionHealth", health);
+        context.getRegistry().bind("arrivalRegistrar", arrivals);
+        context.getRegistry().bind("collectionReadinessCheck", health);
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("batchManifestAggregation", new BatchManifestAggregation());
         context.getRegistry().bind("batchCompletion", new BatchCompletion(1, 1, TimeUnit.HOURS.toMillis(1),
