@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.orchestrate.CollectorLeadership;

@@ -112,19 +112,7 @@ public final class PipelineApp implements AutoCloseable {
                     main.completed();
                     return;
                 }
-                LOG.info(
-                        "ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
-                        c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
-                        c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
-                        c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
-                String dashboard = dashboardUrl(c);
-                if (dashboard != null) {
-                    LOG.info("KPI dashboard: {}", dashboard);
-                }
-                String management = ManagementServer.url(c);
-                if (management != null) {
-                    LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
-                }
+                logRunning(c);
             }
         });
         main.run();
@@ -132,6 +120,22 @@ public final class PipelineApp implements AutoCloseable {
             throw failure[0];
         }
         return main.getExitCode();
+    }
+
+    /** What runs and where an operator finds it. */
+    private static void logRunning(CamelContext c) {
+        LOG.info("ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
+                c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
+                c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
+                c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
+        String dashboard = dashboardUrl(c);
+        if (dashboard != null) {
+            LOG.info("KPI dashboard: {}", dashboard);
+        }
+        String management = ManagementServer.url(c);
+        if (management != null) {
+            LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
+        }
     }
 
     /** A {@code camel.server.*} setting as the overrides give it, else the {@code pipeline.dashboard.*} it follows. */

@@ -9,8 +9,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.validate.FileValidator;
 import org.slf4j.Logger;

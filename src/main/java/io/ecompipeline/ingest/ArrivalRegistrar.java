@@ -10,10 +10,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Header;
 import org.slf4j.Logger;

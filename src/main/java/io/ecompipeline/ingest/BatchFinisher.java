@@ -11,9 +11,9 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchStore;

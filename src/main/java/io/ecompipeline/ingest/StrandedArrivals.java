@@ -14,9 +14,9 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.FileArrival;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
-import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.Jdbc;
 import io.ecompipeline.common.S3Keys;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileKind;
 import io.ecompipeline.state.BatchStore;
