@@ -37,8 +37,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
+    /** A HikariDataSource, as declared: the readiness check reads its settings (a lazy bean is found by this type). */
     @BindToRegistry(lazy = true)
-    public DataSource dataSource(CamelContext context, @PropertyInject("pipeline.jdbc.url") String url,
+    public HikariDataSource dataSource(CamelContext context, @PropertyInject("pipeline.jdbc.url") String url,
             @PropertyInject("pipeline.jdbc.user") String user, @PropertyInject("pipeline.jdbc.password") String password,
             @PropertyInject("pipeline.jdbc.pool-size") int poolSize,
             @PropertyInject("pipeline.jdbc.work-mem") String workMem) throws Exception {
