@@ -1,4 +1,4 @@
-// The KPI dashboard: fetches the JSON endpoints of routes/dashboard.yaml and draws them with Chart.js.
+// The KPI dashboard: fetches the JSON endpoints of routes/dashboard.camel.yaml and draws them with Chart.js.
 // window.dashboard exposes the Chart instances and the data, so a test (or a person in the console) can read exactly
 // what the charts hold.
 'use strict';

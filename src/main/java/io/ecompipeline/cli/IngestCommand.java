@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.orchestrate.CollectorLeadership;
@@ -82,9 +83,8 @@ public final class IngestCommand {
         BatchCompletion completion = app.bean("batchCompletion", BatchCompletion.class);
         String incoming = context.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}");
         Summary summary = new Summary(app, context);
-        WaveProgress progress = new WaveProgress(s3, app.bean("fileValidator", FileValidator.class), incoming,
-                context.resolvePropertyPlaceholders("{{pipeline.prefix.reports}}"),
-                TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{pipeline.progress-every}}")), waves.size());
+        WaveProgress progress = new WaveProgress(s3, app.bean("fileValidator", FileValidator.class),
+                app.bean("s3Prefixes", S3Prefixes.class), TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{pipeline.progress-every}}")), waves.size());
         int n = 0;
         // listening from before the first upload, so that no wave's batch ends unseen
         try (BatchEvents.Listener events = app.bean("batchEvents", BatchEvents.class).listen()) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Camel Main application, started for the life of one command. With {@code pipeline.routes.dir} (env
  * {@code PIPELINE_ROUTES_DIR}) set, the YAML routes are loaded from that folder instead of the bundled ones and
- * reloaded live when a file there changes ({@link io.ecompipeline.routes.RoutesFolderReloader}); the Java routes stay.
+ * reloaded live when a file there changes ({@link io.ecompipeline.reload.RoutesFolderReloader}); the Java routes stay.
  */
 public final class PipelineApp implements AutoCloseable {
 
@@ -48,7 +48,7 @@ public final class PipelineApp implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
             }
-            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
+            main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.camel.yaml");
         }
         overrides.forEach(main::addOverrideProperty);
         serverChosen = overrides.containsKey("camel.server.enabled");
@@ -112,24 +112,7 @@ public final class PipelineApp implements AutoCloseable {
                     main.completed();
                     return;
                 }
-                LOG.info(
-                        "ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
-                        c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
-                        c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
-                        c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
-                String dashboard = dashboardUrl(c);
-                if (dashboard != null) {
-                    LOG.info("KPI dashboard: {}", dashboard);
-                }
-                String management = ManagementServer.url(c);
-                if (management != null) {
-                    LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
-                }
-                // bin/ecom-pipeline's embedded servers: where they are and how to reach them (io.ecompipeline.local)
-                String local = System.getProperty("ecompipeline.local.summary");
-                if (local != null) {
-                    LOG.info(local);
-                }
+                logRunning(c);
             }
         });
         main.run();
@@ -137,6 +120,27 @@ public final class PipelineApp implements AutoCloseable {
             throw failure[0];
         }
         return main.getExitCode();
+    }
+
+    /** What runs and where an operator finds it. */
+    private static void logRunning(CamelContext c) {
+        LOG.info("ecom-pipeline is running: polling s3://{}/{} every {} ms. Stop with Ctrl-C (SIGTERM).",
+                c.resolvePropertyPlaceholders("{{pipeline.bucket}}"),
+                c.resolvePropertyPlaceholders("{{pipeline.prefix.incoming}}"),
+                c.resolvePropertyPlaceholders("{{pipeline.poll.delay}}"));
+        String dashboard = dashboardUrl(c);
+        if (dashboard != null) {
+            LOG.info("KPI dashboard: {}", dashboard);
+        }
+        String management = ManagementServer.url(c);
+        if (management != null) {
+            LOG.info("Management: {}/health/ready, {}/metrics, {}/jolokia", management, management, management);
+        }
+        // bin/ecom-pipeline's embedded servers: where they are and how to reach them (io.ecompipeline.local)
+        String local = System.getProperty("ecompipeline.local.summary");
+        if (local != null) {
+            LOG.info(local);
+        }
     }
 
     /** A {@code camel.server.*} setting as the overrides give it, else the {@code pipeline.dashboard.*} it follows. */

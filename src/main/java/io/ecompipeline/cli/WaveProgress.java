@@ -10,6 +10,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.orchestrate.PendingBatches;
 import io.ecompipeline.validate.FileValidator;
 import org.slf4j.Logger;
@@ -43,12 +44,11 @@ final class WaveProgress {
     private long rowsAtStart;
     private long allCollectedAt;
 
-    WaveProgress(S3Objects s3, FileValidator validator, String incomingPrefix, String reportsPrefix, Duration every,
-            int waves) {
+    WaveProgress(S3Objects s3, FileValidator validator, S3Prefixes prefixes, Duration every, int waves) {
         this.s3 = s3;
         this.validator = validator;
-        this.incomingPrefix = incomingPrefix;
-        this.reportsPrefix = reportsPrefix;
+        this.incomingPrefix = prefixes.incoming();
+        this.reportsPrefix = prefixes.reports();
         // listing incoming/ more than ten times a second tells a person nothing more
         this.every = every.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : every;
         this.waves = waves;

@@ -30,6 +30,11 @@ public final class Settings {
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
     }
 
+    /** {@code value} trimmed, or null when it is null or blank (an optional key left empty). */
+    public static String orNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     public int getInt(String key) {
         return Integer.parseInt(get(key));
     }

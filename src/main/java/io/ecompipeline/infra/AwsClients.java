@@ -3,7 +3,6 @@ package io.ecompipeline.infra;
 import java.net.URI;
 import java.time.Duration;
 
-import io.ecompipeline.common.Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -18,22 +17,21 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The AWS SDK clients the routes and beans share. In production they use the default credential chain and AWS's
  * endpoints; an endpoint override (and static keys) is only for S3-, DynamoDB-, SQS- and Step Functions-compatible
- * local servers.
+ * local servers (a null endpoint: AWS's).
  */
-final class AwsClients {
+public final class AwsClients {
 
     private final Region region;
     private final AwsCredentialsProvider credentials;
 
-    AwsClients(Settings settings) {
-        this.region = Region.of(settings.get("pipeline.aws.region"));
-        String accessKey = settings.optional("pipeline.aws.access-key");
+    /** {@code accessKey} null: the default credential chain. */
+    public AwsClients(String region, String accessKey, String secretKey) {
+        this.region = Region.of(region);
         this.credentials = accessKey == null ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey,
-                        settings.get("pipeline.aws.secret-key")));
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
 
-    S3Client s3(String endpoint) {
+    public S3Client s3(String endpoint) {
         var builder = S3Client.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new UrlEncodedListings()));
@@ -43,7 +41,7 @@ final class AwsClients {
         return builder.build();
     }
 
-    DynamoDbClient dynamoDb(String endpoint) {
+    public DynamoDbClient dynamoDb(String endpoint) {
         var builder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
@@ -52,7 +50,7 @@ final class AwsClients {
         return builder.build();
     }
 
-    SqsClient sqs(String endpoint) {
+    public SqsClient sqs(String endpoint) {
         var builder = SqsClient.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder());
         if (endpoint != null) {
@@ -62,7 +60,7 @@ final class AwsClients {
     }
 
     /** Step Functions: GetActivityTask holds its request up to 60 s, so the socket timeout must be longer (AWS: 65 s+). */
-    SfnClient sfn(String endpoint) {
+    public SfnClient sfn(String endpoint) {
         var builder = SfnClient.builder().region(region).credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(70)));
         if (endpoint != null) {

@@ -20,14 +20,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Creates the bucket, the KPI tables (with their real key schemas) and the queues when they are missing. Idempotent;
  * on by default only for the embedded servers ({@code pipeline.provision-resources}).
  */
-final class Provisioner {
+public final class Provisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
 
     private Provisioner() {
     }
 
-    static void bucket(S3Client s3, String bucket) {
+    public static void bucket(S3Client s3, String bucket) {
         try {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException e) {
@@ -36,7 +36,7 @@ final class Provisioner {
         }
     }
 
-    static void table(DynamoDbClient dynamoDb, String table, String hashKey, String rangeKey) {
+    public static void table(DynamoDbClient dynamoDb, String table, String hashKey, String rangeKey) {
         try {
             dynamoDb.describeTable(b -> b.tableName(table));
             return;
@@ -62,7 +62,7 @@ final class Provisioner {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
-    static void queue(SqsClient sqs, String queue) {
+    public static void queue(SqsClient sqs, String queue) {
         sqs.createQueue(b -> b.queueName(queue));
         LOG.info("Queue {} ready", queue);
     }

@@ -116,9 +116,4 @@ public final class StartupChecks {
         }
         return what + ": " + Errors.withCauses(error);
     }
-
-    /** The message, followed by the root cause's when it differs (the text is {@link Errors#rootMessage}). */
-    static String rootMessage(Throwable e) {
-        return Errors.rootMessage(e);
-    }
 }

@@ -10,6 +10,7 @@ import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.Hashes;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -38,15 +39,14 @@ public class ArrivalRegistrar {
     private final Runnable onSetAside;
 
     /**
-     * @param quarantinePrefix where objects that cannot be collected go (under {@code arrivals/})
+     * @param prefixes the layout; objects that cannot be collected go under quarantine's {@code arrivals/}
      * @param onSetAside told of each object set aside (a one-shot wave expects one file fewer)
      */
-    public ArrivalRegistrar(S3Objects s3, String incomingPrefix, String collectedPrefix, String quarantinePrefix,
-            Runnable onSetAside) {
+    public ArrivalRegistrar(S3Objects s3, S3Prefixes prefixes, Runnable onSetAside) {
         this.s3 = s3;
-        this.incomingPrefix = incomingPrefix;
-        this.collectedPrefix = collectedPrefix;
-        this.setAsidePrefix = quarantinePrefix + "arrivals/";
+        this.incomingPrefix = prefixes.incoming();
+        this.collectedPrefix = prefixes.collected();
+        this.setAsidePrefix = prefixes.quarantine() + "arrivals/";
         this.onSetAside = onSetAside;
     }
 

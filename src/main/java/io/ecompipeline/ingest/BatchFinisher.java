@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecompipeline.common.S3Keys;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.state.BatchStore;
@@ -39,16 +40,15 @@ public class BatchFinisher {
     private final String reportsPrefix;
     private final PipelineMetrics metrics;
 
-    public BatchFinisher(S3Objects s3, BatchStore batches, String incomingPrefix, String collectedPrefix,
-            String archivePrefix, String quarantinePrefix, String reportsPrefix, PipelineMetrics metrics) {
-        this.collectedPrefix = collectedPrefix;
-        this.metrics = metrics;
+    public BatchFinisher(S3Objects s3, BatchStore batches, S3Prefixes prefixes, PipelineMetrics metrics) {
         this.s3 = s3;
         this.batches = batches;
-        this.incomingPrefix = incomingPrefix;
-        this.archivePrefix = archivePrefix;
-        this.quarantinePrefix = quarantinePrefix;
-        this.reportsPrefix = reportsPrefix;
+        this.incomingPrefix = prefixes.incoming();
+        this.collectedPrefix = prefixes.collected();
+        this.archivePrefix = prefixes.archive();
+        this.quarantinePrefix = prefixes.quarantine();
+        this.reportsPrefix = prefixes.reports();
+        this.metrics = metrics;
     }
 
     public Map<String, Object> finish(@Header("batchId") String batchId) throws Exception {

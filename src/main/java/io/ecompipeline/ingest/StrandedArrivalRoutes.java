@@ -24,9 +24,9 @@ public class StrandedArrivalRoutes extends RouteBuilder {
                             FileArrival.fromLine(e.getMessage().getBody(String.class)).incomingKey()))
                     .doTry()
                         .to("direct:collect-batch")
-                        .bean("collectionHealth", "arrivalCollected")
+                        .bean("collectionReadinessCheck", "arrivalCollected")
                     .doCatch(Exception.class)
-                        .bean("collectionHealth", "arrivalFailed")
+                        .bean("collectionReadinessCheck", "arrivalFailed")
                     .end()
                 .end();
     }

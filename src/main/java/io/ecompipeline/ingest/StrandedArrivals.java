@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.S3Objects;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.FileArrival;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -42,17 +43,20 @@ public class StrandedArrivals {
     private final Duration minAge;
     private final BooleanSupplier collecting;
 
+    /** Where stranded files are looked for, from when on, and whether this instance is the one collecting. */
+    public record Recovery(S3Prefixes prefixes, Duration minAge, BooleanSupplier collecting) {
+    }
+
     public StrandedArrivals(CamelContext context, S3Objects s3, DataSource dataSource,
-            RecoverableAggregationRepository collector, String incomingPrefix, String collectedPrefix, Duration minAge,
-            BooleanSupplier collecting) {
+            RecoverableAggregationRepository collector, Recovery recovery) {
         this.context = context;
         this.s3 = s3;
         this.dataSource = dataSource;
         this.collector = collector;
-        this.incomingPrefix = incomingPrefix;
-        this.collectedPrefix = collectedPrefix;
-        this.minAge = minAge;
-        this.collecting = collecting;
+        this.incomingPrefix = recovery.prefixes().incoming();
+        this.collectedPrefix = recovery.prefixes().collected();
+        this.minAge = recovery.minAge();
+        this.collecting = recovery.collecting();
     }
 
     /** Manifest lines for the stranded files, ready for the collector; only on the instance that collects. */

@@ -106,27 +106,7 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
 
     private void handle(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        if (expectedAuthorization != null && !authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-            routing.response().putHeader("WWW-Authenticate", "Basic realm=\"ecom-pipeline management\"");
-            refuse(routing, 401, "Authentication required");
-            return;
-        }
-        if (request.method() != HttpMethod.POST) {
-            routing.response().putHeader(HttpHeaders.ALLOW, "POST");
-            refuse(routing, 405, "Jolokia answers POST requests only, with a JSON body");
-            return;
-        }
-        if (!isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
-            refuse(routing, 415, "Content-Type must be application/json");
-            return;
-        }
-        String origin = origin(request);
-        try {
-            requestHandler.checkAccess(request.scheme(), request.remoteAddress().host(),
-                    request.remoteAddress().host(), origin);
-        } catch (SecurityException e) {
-            LOG.warn("Jolokia request from origin {} refused (not in pipeline.management.allowed-origins)", origin);
-            refuse(routing, 403, e.getMessage());
+        if (refused(routing, request)) {
             return;
         }
         Buffer body = routing.body().buffer();
@@ -147,6 +127,34 @@ public class ManagementJolokia extends ServiceSupport implements JolokiaPlatform
             answer = error.toJSONString();
         }
         routing.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
+    }
+
+    /** Refuses (and answers) a request without the login, not a JSON POST, or from an origin not allowed. */
+    private boolean refused(RoutingContext routing, HttpServerRequest request) {
+        if (expectedAuthorization != null && !authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+            routing.response().putHeader("WWW-Authenticate", "Basic realm=\"ecom-pipeline management\"");
+            refuse(routing, 401, "Authentication required");
+            return true;
+        }
+        if (request.method() != HttpMethod.POST) {
+            routing.response().putHeader(HttpHeaders.ALLOW, "POST");
+            refuse(routing, 405, "Jolokia answers POST requests only, with a JSON body");
+            return true;
+        }
+        if (!isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+            refuse(routing, 415, "Content-Type must be application/json");
+            return true;
+        }
+        String origin = origin(request);
+        try {
+            requestHandler.checkAccess(request.scheme(), request.remoteAddress().host(),
+                    request.remoteAddress().host(), origin);
+        } catch (SecurityException e) {
+            LOG.warn("Jolokia request from origin {} refused (not in pipeline.management.allowed-origins)", origin);
+            refuse(routing, 403, e.getMessage());
+            return true;
+        }
+        return false;
     }
 
     private boolean authorized(String authorization) {

@@ -21,7 +21,7 @@ public class CollectorLeadership extends RoutePolicySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectorLeadership.class);
 
-    private final ProcessingLock lease;
+    private final ProcessingLease lease;
     private final Duration checkEvery;
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,7 +34,7 @@ public class CollectorLeadership extends RoutePolicySupport {
     private volatile boolean paused;
     private boolean checking;
 
-    public CollectorLeadership(ProcessingLock lease, Duration checkEvery) {
+    public CollectorLeadership(ProcessingLease lease, Duration checkEvery) {
         this.lease = lease;
         this.checkEvery = checkEvery;
     }

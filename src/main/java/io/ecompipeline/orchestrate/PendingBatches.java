@@ -31,15 +31,15 @@ public class PendingBatches {
 
     private final java.util.concurrent.atomic.AtomicBoolean inRound = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean wokenDuringRound = new java.util.concurrent.atomic.AtomicBoolean();
-    private final ProcessingLock lock;
+    private final ProcessingLease lease;
     private final BatchStore batches;
     private final Duration retryInterval;
     private final int maxAttempts;
     private final PipelineMetrics metrics;
 
-    public PendingBatches(ProcessingLock lock, BatchStore batches, Duration retryInterval, int maxAttempts,
+    public PendingBatches(ProcessingLease lease, BatchStore batches, Duration retryInterval, int maxAttempts,
             PipelineMetrics metrics) {
-        this.lock = lock;
+        this.lease = lease;
         this.batches = batches;
         this.retryInterval = retryInterval;
         this.maxAttempts = maxAttempts;
@@ -76,11 +76,11 @@ public class PendingBatches {
         if (batchId == null || claimed.contains(batchId)) {
             return false;
         }
-        if (!lock.tryAcquire()) {
+        if (!lease.tryAcquire()) {
             LOG.info("Another instance holds the processing lease; closed batches wait for their turn");
             return false;
         }
-        lock.assertHeld();
+        lease.assertHeld();
         MDC.put(BATCH_ID, batchId);
         int starts = batches.startRun(batchId);
         claimed.add(batchId);
@@ -119,7 +119,7 @@ public class PendingBatches {
      */
     public boolean endRound() {
         MDC.remove(BATCH_ID);
-        lock.release();
+        lease.release();
         inRound.set(false);
         return wokenDuringRound.getAndSet(false);
     }

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.Jdbc;
 import io.ecompipeline.common.S3Keys;
+import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.model.BatchFile;
 import io.ecompipeline.model.FileKind;
 import io.ecompipeline.state.BatchStore;
@@ -88,12 +89,11 @@ public class BatchRules {
     private final String rejectedPrefix;
     private final Double maxRejectedShare;
 
-    public BatchRules(DataSource dataSource, BatchStore batches, String incomingPrefix, String rejectedPrefix,
-            Double maxRejectedShare) {
+    public BatchRules(DataSource dataSource, BatchStore batches, S3Prefixes prefixes, Double maxRejectedShare) {
         this.dataSource = dataSource;
         this.batches = batches;
-        this.incomingPrefix = incomingPrefix;
-        this.rejectedPrefix = rejectedPrefix;
+        this.incomingPrefix = prefixes.incoming();
+        this.rejectedPrefix = prefixes.rejected();
         this.maxRejectedShare = maxRejectedShare;
     }
 

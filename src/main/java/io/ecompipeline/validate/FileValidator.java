@@ -70,15 +70,22 @@ public class FileValidator {
     private final long progressEveryNanos;
     private final AtomicLong rowsValidated = new AtomicLong();
 
+    /**
+     * The limits of validation: raw text kept per rejected row ({@code pipeline.validation.max-raw-chars}), the longest
+     * field ({@code max-field-chars}), and how often a large file's progress is logged ({@code pipeline.progress-every}).
+     */
+    public record Limits(int maxRawChars, int maxFieldChars, long progressEveryMillis) {
+    }
+
     public FileValidator(CamelContext camelContext, DataSource dataSource, S3Objects s3, BatchStore batches,
-            int maxRawChars, int maxFieldChars, long progressEveryMillis) {
+            Limits limits) {
         this.camelContext = camelContext;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.batches = batches;
-        this.maxRawChars = maxRawChars;
-        this.maxFieldChars = maxFieldChars;
-        this.progressEveryNanos = progressEveryMillis * 1_000_000;
+        this.maxRawChars = limits.maxRawChars();
+        this.maxFieldChars = limits.maxFieldChars();
+        this.progressEveryNanos = limits.progressEveryMillis() * 1_000_000;
     }
 
     /** Rows read by this instance since it started, all files together: lets a watcher show rows/s. */
@@ -123,23 +130,7 @@ public class FileValidator {
                     return batches.file(file.batchId(), file.collectedKey());
                 }
                 clear(c, file, kind);
-                Staged staged;
-                try (InputStream in = s3.open(file.collectedKey());
-                        BufferedWriter rejects = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
-                    staged = stageRows(c, file, kind, in, rejects);
-                } catch (NoSuchKeyException e) {
-                    staged = Staged.quarantined("unreadable", "the object is gone from " + file.collectedKey(), 0);
-                } catch (CharacterCodingException e) {
-                    staged = Staged.quarantined("not_utf8", "the file is not valid UTF-8 (" + e.getMessage() + ")", 0);
-                } catch (NotUtf8 e) {
-                    staged = Staged.quarantined("not_utf8", "the file is not valid UTF-8 (after line " + e.line + ")",
-                            e.line);
-                } catch (SQLException | SdkException e) {
-                    throw e; // the database or S3 failed, not the file: the batch is retried
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("{} could not be parsed; quarantined", file.incomingKey(), e);
-                    staged = Staged.quarantined("unreadable", "the file could not be read: " + e, 0);
-                }
+                Staged staged = readRows(c, file, kind, spool);
                 if (staged.reason != null) {
                     c.rollback();
                     clear(c, file, kind);
@@ -161,6 +152,25 @@ public class FileValidator {
             }
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /** Stages the file's rows (its rejected rows to {@code spool}); a file that cannot be read is quarantined. */
+    private Staged readRows(Connection c, BatchFile file, FileKind kind, Path spool) throws Exception {
+        try (InputStream in = s3.open(file.collectedKey());
+                BufferedWriter rejects = Files.newBufferedWriter(spool, StandardCharsets.UTF_8)) {
+            return stageRows(c, file, kind, in, rejects);
+        } catch (NoSuchKeyException e) {
+            return Staged.quarantined("unreadable", "the object is gone from " + file.collectedKey(), 0);
+        } catch (CharacterCodingException e) {
+            return Staged.quarantined("not_utf8", "the file is not valid UTF-8 (" + e.getMessage() + ")", 0);
+        } catch (NotUtf8 e) {
+            return Staged.quarantined("not_utf8", "the file is not valid UTF-8 (after line " + e.line + ")", e.line);
+        } catch (SQLException | SdkException e) {
+            throw e; // the database or S3 failed, not the file: the batch is retried
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{} could not be parsed; quarantined", file.incomingKey(), e);
+            return Staged.quarantined("unreadable", "the file could not be read: " + e, 0);
         }
     }
 

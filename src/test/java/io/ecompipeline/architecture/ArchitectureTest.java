@@ -1,5 +1,6 @@
 package io.ecompipeline.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages depend on each other without cycles, so each can be read, tested and changed from the bottom up: the
  * shared types ({@code common}, {@code model}) depend on no capability, the capabilities on the shared types and on
- * each other in one direction, and the composition root ({@code infra}) and the command line ({@code cli}) on
+ * each other in one direction, and the composition root ({@code config}) and the command line ({@code cli}) on
  * everything, with nothing depending on them.
  */
 @Tag("unit")
@@ -29,5 +30,13 @@ class ArchitectureTest {
     @Test
     void packagesAreFreeOfCycles() {
         slices().matching("io.ecompipeline.(**)").should().beFreeOfCycles().check(MAIN);
+    }
+
+    /** The beans are wired in one place: a capability gets what it needs passed in, it never reaches for the wiring. */
+    @Test
+    void nothingDependsOnTheCompositionRoot() {
+        noClasses().that().resideOutsideOfPackage("io.ecompipeline.config..")
+                .should().dependOnClassesThat().resideInAPackage("io.ecompipeline.config..")
+                .check(MAIN);
     }
 }

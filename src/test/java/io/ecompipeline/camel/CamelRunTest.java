@@ -92,9 +92,9 @@ class CamelRunTest {
             assertThat(Files.readString(log)).contains("Batch done");
 
             // a route file saved while camel run runs is reloaded (pipeline.routes.dir)
-            Path batch = routes.resolve("batch.yaml");
+            Path batch = routes.resolve("batch.camel.yaml");
             Files.writeString(batch, Files.readString(batch).replace("Writes the rejected rows and the quality report", "edited"));
-            TestPipeline.await("the reload of batch.yaml", Duration.ofSeconds(30), () -> Files.readString(log)
+            TestPipeline.await("the reload of batch.camel.yaml", Duration.ofSeconds(30), () -> Files.readString(log)
                     .contains("Reloaded routes file " + batch + ": routes [activity-compute-kpis, "));
             assertThat(Files.readString(log)).doesNotContain("Routes file " + batch + " could not be loaded");
         } finally {

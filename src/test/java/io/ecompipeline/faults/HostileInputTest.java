@@ -72,7 +72,7 @@ class HostileInputTest {
                     .isLessThanOrEqualTo(1024);
 
             // an object deleted between listing and reading is skipped, not an error
-            assertThat(pipeline.bean("arrivals", ArrivalRegistrar.class)
+            assertThat(pipeline.bean("arrivalRegistrar", ArrivalRegistrar.class)
                     .register("incoming/orders_ghost.csv", "etag", java.time.Instant.now(), 10L)).isNull();
 
             // every object is stored byte for byte, and nothing is left behind

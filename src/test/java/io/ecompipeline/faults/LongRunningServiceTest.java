@@ -42,7 +42,7 @@ class LongRunningServiceTest {
                 "pipeline.generator.schedule-enabled", "false", "pipeline.poll.delay", "3600000",
                 "pipeline.recovery.initial-delay", "1h"))) {
             CamelContext context = pipeline.app().context();
-            ArrivalRegistrar arrivals = pipeline.bean("arrivals", ArrivalRegistrar.class);
+            ArrivalRegistrar arrivals = pipeline.bean("arrivalRegistrar", ArrivalRegistrar.class);
             BatchCompletion completion = pipeline.bean("batchCompletion", BatchCompletion.class);
             BatchEvents batchEvents = pipeline.bean("batchEvents", BatchEvents.class);
             ProducerTemplate collector = context.createProducerTemplate();

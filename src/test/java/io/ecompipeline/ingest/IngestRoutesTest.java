@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrival routes of {@code routes/ingest.yaml} on their own: the S3 consumer replaced by a {@code direct:}
+ * The arrival routes of {@code routes/ingest.camel.yaml} on their own: the S3 consumer replaced by a {@code direct:}
  * endpoint, the aggregator with its real strategy and completion rules over an in-memory repository, stub beans for
  * the S3 moves and the batch records. Checks the route's decisions: an arrival joins the open batch, which closes
  * once its poll's files make a batch; a failed arrival is counted and nothing is collected; an idle poll without an
@@ -43,14 +43,14 @@ class IngestRoutesTest {
     void start() throws Exception {
         context = RouteTestContext.create();
         context.getRegistry().bind("collectorLeadership", new RoutePolicySupport() { });
-        context.getRegistry().bind("arrivals", arrivals);
-        context.getRegistry().bind("collectionHealth", health);
+        context.getRegistry().bind("arrivalRegistrar", arrivals);
+        context.getRegistry().bind("collectionReadinessCheck", health);
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("batchManifestAggregation", new BatchManifestAggregation());
         context.getRegistry().bind("batchCompletion", new BatchCompletion(1, 1, TimeUnit.HOURS.toMillis(1),
                 () -> true, () -> false));
         context.getRegistry().bind("batchCollectorRepository", new MemoryAggregationRepository(true));
-        RouteTestContext.loadRoutes(context, "ingest.yaml");
+        RouteTestContext.loadRoutes(context, "ingest.camel.yaml");
         AdviceWith.adviceWith(context, "ingest-poll-s3", a -> a.replaceFromWith("direct:poll"));
         AdviceWith.adviceWith(context, "collect-batch",
                 a -> a.weaveByToUri("direct:batch-closed").replace().to("mock:batch-closed"));

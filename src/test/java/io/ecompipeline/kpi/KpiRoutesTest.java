@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The KPI routes of {@code routes/kpi.yaml} on their own: the YAML as shipped, stub beans in place of the database
+ * The KPI routes of {@code routes/kpi.camel.yaml} on their own: the YAML as shipped, stub beans in place of the database
  * and DynamoDB ones, the SQL endpoints advised into mocks. Checks the route's decisions (a batch already loaded, no
  * touched dates, which query shape) and the grouping of the writes in 25s, in under a second each (after the first,
  * which loads the YAML DSL); the end-to-end tests check the numbers.
@@ -46,13 +46,13 @@ class KpiRoutesTest {
         context.getRegistry().bind("kpiItems", items);
         context.getRegistry().bind("kpiTableWriter", writer);
         context.getRegistry().bind("kpiWritePool", pool);
-        context.addRoutes(new RouteConfigurationBuilder() { // as batch.yaml defines it
+        context.addRoutes(new RouteConfigurationBuilder() { // as batch.camel.yaml defines it
             @Override
             public void configuration() {
                 routeConfiguration("batch-steps").errorHandler(noErrorHandler());
             }
         });
-        RouteTestContext.loadRoutes(context, "kpi.yaml");
+        RouteTestContext.loadRoutes(context, "kpi.camel.yaml");
         for (String table : List.of("order", "category")) {
             AdviceWith.adviceWith(context, "query-" + table + "-kpis", a -> {
                 a.weaveByToUri("sql:classpath:sql/" + table + "-kpis.sql*").replace().to("mock:" + table + "-set");

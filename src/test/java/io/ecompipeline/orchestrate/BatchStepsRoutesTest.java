@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batch's step routes of {@code routes/batch.yaml} on their own, with stub beans that record what they are asked:
+ * The batch's step routes of {@code routes/batch.camel.yaml} on their own, with stub beans that record what they are asked:
  * the order of the steps, each step's "already done" guard (a retried batch does not validate, check, apply or finish
  * twice), every file of the batch validated once, and the one failure path (route configuration
  * {@code batch-step-failure}): the failure is recorded once and goes back to the caller as it was.
@@ -50,7 +50,7 @@ class BatchStepsRoutesTest {
         context.getRegistry().bind("batchFinisher", new Recorder(calls, "finish"));
         context.getRegistry().bind("batchFailures", new StubFailures(calls));
         ((ModelCamelContext) context).setRouteFilterPattern(String.join(",", STEPS), null);
-        RouteTestContext.loadRoutes(context, "batch.yaml");
+        RouteTestContext.loadRoutes(context, "batch.camel.yaml");
         context.start();
     }
 

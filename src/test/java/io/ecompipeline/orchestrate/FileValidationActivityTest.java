@@ -47,14 +47,14 @@ class FileValidationActivityTest {
         try (Stream<Path> listing = Files.list(LAB_SAMPLE)) {
             files = listing.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
         }
-        ProcessingLock elsewhere = null;
+        ProcessingLease elsewhere = null;
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of(
                 "pipeline.batch.min-order-files", String.valueOf(count(files, "orders_")),
                 "pipeline.batch.min-item-files", String.valueOf(count(files, "order_items_")),
                 "pipeline.batch.retry-interval", "1s"))) {
             // another instance holds the processing lease: the batch closes, and waits
-            elsewhere = new ProcessingLock(pipeline.bean("dynamoDbClient", DynamoDbClient.class), "ProcessingLock",
-                    ProcessingLock.PROCESSING, Duration.ofMinutes(5), Duration.ofMinutes(1));
+            elsewhere = new ProcessingLease(pipeline.bean("dynamoDbClient", DynamoDbClient.class), "ProcessingLock",
+                    ProcessingLease.PROCESSING, Duration.ofMinutes(5), Duration.ofMinutes(1));
             assertThat(elsewhere.tryAcquire()).isTrue();
             try (S3Client s3 = Clients.s3(TestPipeline.services())) {
                 for (Path f : files) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local orchestrator's route ({@code process-pending} in {@code routes/batch.yaml}) on its own: the batches to
+ * The local orchestrator's route ({@code process-pending} in {@code routes/batch.camel.yaml}) on its own: the batches to
  * claim and their attempts come from stubs, the batch's steps and the dead letter are mocks. Checks the decisions the
  * route makes in YAML: a batch that keeps killing its process is dead-lettered without running, a failed batch is
  * dead-lettered once its attempts are used up and otherwise left for a later round, a round goes on to the next
@@ -44,7 +44,7 @@ class ProcessPendingRouteTest {
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("batchFailures", new Object()); // the steps' route configuration names it
         ((ModelCamelContext) context).setRouteFilterPattern("process-pending", null);
-        RouteTestContext.loadRoutes(context, "batch.yaml");
+        RouteTestContext.loadRoutes(context, "batch.camel.yaml");
         AdviceWith.adviceWith(context, "process-pending", a -> {
             a.replaceFromWith("direct:pending");
             // in its place inside the doTry, as the real step fails there

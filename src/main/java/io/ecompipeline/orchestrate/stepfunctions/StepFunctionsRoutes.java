@@ -31,17 +31,20 @@ public class StepFunctionsRoutes extends RouteBuilder {
     private final String workerName;
     private final long pollErrorDelayMillis;
 
+    /** The activities worked here, by activity name: their ARNs, steps and worker routes (1 when absent). */
+    public record Activities(Map<String, String> arns, Map<String, ActivityTasks.Step> steps,
+            Map<String, Integer> workers) {
+    }
+
     /**
-     * {@code activityArns}, {@code steps} and {@code workers} (worker routes; 1 when absent) by activity name;
-     * {@code workerName} is sent with each poll, so an execution's history tells which instance ran each task
-     * (its ActivityStarted events).
+     * {@code workerName} is sent with each poll, so an execution's history tells which instance ran each task (its
+     * ActivityStarted events).
      */
-    public StepFunctionsRoutes(Map<String, String> activityArns, Map<String, ActivityTasks.Step> steps,
-            Map<String, Integer> workers, String workerName, ActivityTasks tasks, ActivityPolls polls,
+    public StepFunctionsRoutes(Activities activities, String workerName, ActivityTasks tasks, ActivityPolls polls,
             long pollErrorDelayMillis) {
-        this.activityArns = activityArns;
-        this.steps = steps;
-        this.workers = workers;
+        this.activityArns = activities.arns();
+        this.steps = activities.steps();
+        this.workers = activities.workers();
         this.workerName = workerName.length() > 80 ? workerName.substring(0, 80) : workerName; // the API's limit
         this.tasks = tasks;
         this.polls = polls;

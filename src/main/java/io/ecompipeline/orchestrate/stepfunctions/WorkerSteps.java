@@ -104,7 +104,7 @@ public class WorkerSteps {
 
     /**
      * Runs an activity's route. A failure was already logged and recorded on the batch by the route's one failure path
-     * (routes/batch.yaml, batch-step-failure); its original exception is what the task reports.
+     * (routes/batch.camel.yaml, batch-step-failure); its original exception is what the task reports.
      */
     private void step(String uri, String batchId) throws Exception {
         step(uri, batchId, Map.of());

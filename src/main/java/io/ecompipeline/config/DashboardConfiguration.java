@@ -1,18 +1,21 @@
-package io.ecompipeline.dashboard;
+package io.ecompipeline.config;
 
 import javax.sql.DataSource;
 
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.Settings;
+import io.ecompipeline.dashboard.DashboardAssets;
+import io.ecompipeline.dashboard.DashboardData;
+import io.ecompipeline.dashboard.DashboardHttpEngine;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The beans behind the KPI dashboard's routes (routes/dashboard.yaml), over the clients PipelineBeans made, and the
+ * The beans behind the KPI dashboard's routes (routes/dashboard.camel.yaml), over the clients AwsConfiguration and DatabaseConfiguration make, and the
  * platform-http engine that serves them on the dashboard's port.
  */
-public class DashboardBeans implements CamelConfiguration {
+public class DashboardConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {

@@ -1,4 +1,4 @@
-package io.ecompipeline.routes;
+package io.ecompipeline.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +25,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 class LiveRouteEditTest {
 
-    private static final List<String> FILES = List.of("ingest.yaml", "batch.yaml", "kpi.yaml");
+    private static final List<String> FILES = List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml");
     private static final String OPERATOR_LOG = "io.ecompipeline.operator";
 
     @TempDir
@@ -36,7 +36,7 @@ class LiveRouteEditTest {
         for (String name : FILES) {
             Files.copy(Path.of("src/main/resources/routes", name), folder.resolve(name));
         }
-        Path ingest = folder.resolve("ingest.yaml");
+        Path ingest = folder.resolve("ingest.camel.yaml");
         String original = Files.readString(ingest);
         try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = start()) {
             CamelContext context = pipeline.app().context();
@@ -121,7 +121,7 @@ class LiveRouteEditTest {
             Files.delete(folder.resolve("..2026_11_30_00_00_00.1"));
 
             TestPipeline.await("reload log line", Duration.ofSeconds(20),
-                    () -> !log.containing("Reloaded routes file " + folder.resolve("ingest.yaml")).isEmpty());
+                    () -> !log.containing("Reloaded routes file " + folder.resolve("ingest.camel.yaml")).isEmpty());
             assertThat(log.containing("Reloaded routes file")).hasSize(1); // only the file whose content changed
             drop(pipeline, "orders_2.csv");
             TestPipeline.await("the edited route's log line", Duration.ofSeconds(20),
@@ -146,7 +146,7 @@ class LiveRouteEditTest {
         for (String name : FILES) {
             String yaml = Files.readString(Path.of("src/main/resources/routes", name));
             Files.writeString(target.resolve(name),
-                    version != null && name.equals("ingest.yaml") ? withArrivalLog(yaml, version) : yaml);
+                    version != null && name.equals("ingest.camel.yaml") ? withArrivalLog(yaml, version) : yaml);
         }
     }
 

@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * while held; released on success and on failure. A holder that dies stops blocking the others when its lease
  * expires: nobody ever resets it by hand. Expiry is wall-clock time of the writer: keep instance clocks in sync (NTP).
  */
-public class ProcessingLock {
+public class ProcessingLease {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessingLock.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingLease.class);
     public static final String PROCESSING = "batch-processing";
     public static final String COLLECTOR = "collector";
 
@@ -40,7 +40,7 @@ public class ProcessingLock {
     /** The renewal thread: exists only while the lease is held, so a released lease leaves no thread behind. */
     private ScheduledExecutorService renewer;
 
-    public ProcessingLock(DynamoDbClient dynamoDb, String table, String lockId, Duration lease, Duration renewEvery) {
+    public ProcessingLease(DynamoDbClient dynamoDb, String table, String lockId, Duration lease, Duration renewEvery) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.lockId = lockId;

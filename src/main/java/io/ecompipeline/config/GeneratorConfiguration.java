@@ -1,4 +1,4 @@
-package io.ecompipeline.generate;
+package io.ecompipeline.config;
 
 import java.time.LocalDate;
 
@@ -6,12 +6,13 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.Settings;
-import io.ecompipeline.observe.ObservabilityBeans;
+import io.ecompipeline.generate.GeneratorConfig;
+import io.ecompipeline.generate.GeneratorService;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 /** Binds {@code shopGenerator} (a {@link GeneratorService}) from the {@code pipeline.generator.*} settings. */
-public class GeneratorBeans implements CamelConfiguration {
+public class GeneratorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -35,6 +36,6 @@ public class GeneratorBeans implements CamelConfiguration {
         context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
                 feedsPipeline ? incoming : exportPrefix, settings.getMillis("pipeline.generator.progress-every"),
                 feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0,
-                ObservabilityBeans.metrics(context)));
+                ObservabilityConfiguration.metrics(context)));
     }
 }

@@ -1,4 +1,4 @@
-package io.ecompipeline.routes;
+package io.ecompipeline.reload;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the YAML routes of the operator's routes folder ({@code pipeline.routes.dir}) when a file's content
- * changes, by comparing every {@code *.yaml} file's content with what was last loaded, every poll interval.
+ * changes, by comparing every {@code *.camel.yaml} file's content with what was last loaded, every poll interval.
  * <p>
  * Comparing contents rather than watching file events is what makes a Kubernetes ConfigMap mount work: there each
  * file is a symlink {@code x.yaml -> ..data/x.yaml} and an update swaps the {@code ..data} symlink, so no event
@@ -179,10 +179,10 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
         return routes;
     }
 
-    /** Every {@code *.yaml} file of the folder, by name, read through symlinks; null for one that cannot be read. */
+    /** Every {@code *.camel.yaml} file of the folder, by name, read through symlinks; null for one that cannot be read. */
     private Map<String, byte[]> contents() {
         Map<String, byte[]> files = new TreeMap<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.yaml")) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.camel.yaml")) {
             for (Path file : stream) {
                 String name = file.getFileName().toString();
                 if (name.startsWith(".")) {

@@ -1,23 +1,30 @@
-package io.ecompipeline.observe;
+package io.ecompipeline.config;
 
 import java.time.Duration;
 
+import io.ecompipeline.observe.CollectionReadinessCheck;
+import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.observe.ServicesReadinessCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.util.TimeUtils;
 
 /**
  * The meter registry (camel-micrometer-prometheus picks it up and serves it at {@code /observe/metrics}), the
- * pipeline's metrics and the readiness checks of the services and of collection. Configured first, so the other beans can count.
+ * pipeline's metrics and the readiness checks of the services and of collection. The metrics are a lazy bean like the
+ * others, so the beans that count find them whatever the order of the configuration classes.
  */
-public class ObservabilityBeans implements CamelConfiguration {
+@Configuration
+public class ObservabilityConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext context) {
+    @BindToRegistry(lazy = true)
+    public PipelineMetrics pipelineMetrics(CamelContext context) {
         // camel-micrometer-prometheus has usually bound its registry by now (camel.metrics.enabled): count into it
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                 MeterRegistry.class);
@@ -25,12 +32,15 @@ public class ObservabilityBeans implements CamelConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
-        PipelineMetrics metrics = new PipelineMetrics(registry);
-        context.getRegistry().bind("pipelineMetrics", metrics);
+        return new PipelineMetrics(registry);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
         context.getRegistry().bind("servicesReadinessCheck", new ServicesReadinessCheck());
-        context.getRegistry().bind("collectionHealth", new CollectionReadinessCheck(Duration.ofMillis(
+        context.getRegistry().bind("collectionReadinessCheck", new CollectionReadinessCheck(Duration.ofMillis(
                 TimeUtils.toMilliSeconds(context.resolvePropertyPlaceholders(
-                        "{{pipeline.health.collection-failing-after}}"))), metrics));
+                        "{{pipeline.health.collection-failing-after}}"))), metrics(context)));
     }
 
     public static PipelineMetrics metrics(CamelContext context) {

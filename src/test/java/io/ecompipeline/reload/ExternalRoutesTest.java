@@ -1,4 +1,4 @@
-package io.ecompipeline.routes;
+package io.ecompipeline.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,7 +22,7 @@ class ExternalRoutesTest {
 
     @Test
     void routesComeFromTheFolderAndReloadWhenEdited() throws Exception {
-        for (String name : new String[] {"ingest.yaml", "batch.yaml", "kpi.yaml"}) {
+        for (String name : new String[] {"ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml"}) {
             Files.copy(Path.of("src/main/resources/routes", name), routes.resolve(name));
         }
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.routes.dir", routes.toString()))) {
@@ -31,12 +31,12 @@ class ExternalRoutesTest {
             assertThat(context.getRoute("finish-batch").getDescription())
                     .isEqualTo("Writes the rejected rows and the quality report, archives or quarantines every file");
 
-            Path batch = routes.resolve("batch.yaml");
+            Path batch = routes.resolve("batch.camel.yaml");
             Files.writeString(batch, Files.readString(batch).replace(
                     "Writes the rejected rows and the quality report, archives or quarantines every file",
                     "Edited by an operator"));
             // the reload removes the file's routes and adds them again one by one: wait for the last too
-            await("the edited batch.yaml reloaded").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+            await("the edited batch.camel.yaml reloaded").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                     .until(() -> "Edited by an operator".equals(description(context, "finish-batch"))
                             && context.getRoutes().size() == routeCount);
             assertThat(context.getRoute("finish-batch").getDescription()).isEqualTo("Edited by an operator");
