@@ -172,6 +172,8 @@ public class PipelineBeans implements CamelConfiguration {
                 }));
         registry.bind("batchManifestAggregation", new BatchManifestAggregation());
         registry.bind("batchCompletion", completion);
+        ObservabilityBeans.metrics(context).openBatch(completion::openFiles, completion::openSince,
+                settings.getDuration("pipeline.batch.force-after"));
         registry.bind("strandedArrivals", new StrandedArrivals(context, objects, dataSource, collector, incoming,
                 collected, settings.getDuration("pipeline.recovery.stranded-after"), collectorLeadership::isLeader));
         context.addRoutes(new StrandedArrivalRoutes());
@@ -193,6 +195,9 @@ public class PipelineBeans implements CamelConfiguration {
         registry.bind("stateApplier", new StateApplier(dataSource));
         PipelineMetrics metrics = ObservabilityBeans.metrics(context);
         registry.bind("kpiItems", new KpiItems(dataSource));
+        metrics.kpiTables(settings.get("pipeline.dynamodb.order-kpis-table"),
+                settings.get("pipeline.dynamodb.category-kpis-table"));
+        registry.bind("freshness", new io.ecompipeline.observe.Freshness(dataSource, metrics));
         registry.bind("kpiQueryPlan", new KpiQueryPlan(dataSource,
                 Double.parseDouble(settings.get("pipeline.kpi.per-order-max-share"))));
         registry.bind("kpiTableWriter", new KpiTableWriter(dynamoDb,
