@@ -1,4 +1,4 @@
--- CategoryKPIs of the touched order dates (header touchedDates; CONTRACT section 5), the same rows as
+-- CategoryKPIs of the touched order dates (header touchedDates; docs/contract.md section 5), the same rows as
 -- category-kpis.sql, for a batch whose dates hold a small share of all orders (KpiQueryPlan): each date's orders
 -- through the date index and each order's lines, per category, through theirs.
 WITH per_order AS (

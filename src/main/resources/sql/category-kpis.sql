@@ -1,4 +1,4 @@
--- CategoryKPIs of the order dates the batch touched (header touchedDates; CONTRACT section 5): per
+-- CategoryKPIs of the order dates the batch touched (header touchedDates; docs/contract.md section 5): per
 -- category and date, the revenue of its lines and the number of distinct orders (and returned ones) with a line in
 -- it. The dates' orders joined with their lines, grouped by category and order (the order's date and returned flag
 -- depend on its primary key), then by category and date. One row per category and date.

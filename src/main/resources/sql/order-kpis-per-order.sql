@@ -1,4 +1,4 @@
--- OrderKPIs of the touched order dates (header touchedDates; CONTRACT section 5), the same rows as order-kpis.sql,
+-- OrderKPIs of the touched order dates (header touchedDates; docs/contract.md §5), the same rows as order-kpis.sql,
 -- for a batch whose dates hold a small share of all orders (KpiQueryPlan): each date's orders through the date index
 -- and each order's lines through theirs, so the time follows the touched orders and not the history.
 WITH per_order AS (

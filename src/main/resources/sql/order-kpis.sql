@@ -1,4 +1,4 @@
--- OrderKPIs of the order dates the batch touched (header touchedDates; CONTRACT section 5), aggregated where the
+-- OrderKPIs of the order dates the batch touched (header touchedDates; docs/contract.md §5), aggregated where the
 -- data is: one row per date, exact numeric sums and counts; KpiItems rounds them. Orders without lines count with
 -- zero revenue and items. One join of the dates' orders with their lines, grouped by order (its other columns
 -- depend on the primary key), then by date: no CTE read twice.

@@ -1,4 +1,4 @@
--- The pipeline's durable state (CONTRACT §4), applied idempotently at start-up.
+-- The pipeline's durable state (docs/contract.md §4), applied idempotently at start-up.
 CREATE SCHEMA IF NOT EXISTS pipeline;
 
 -- Camel's aggregation repository: batches being collected survive a restart.

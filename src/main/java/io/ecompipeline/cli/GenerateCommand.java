@@ -12,7 +12,7 @@ import io.ecompipeline.generate.ShopGenerator;
 /**
  * {@code generate [--mode M] [--days N] [--scale X] [--seed S] [--through DATE] [--export-history]
  * [--export true|false] [--days-per-commit N]}:
- * one run of the data generator (CONTRACT §7) against the configured (or embedded) services.
+ * one run of the data generator (docs/contract.md §7) against the configured (or embedded) services.
  */
 final class GenerateCommand {
 

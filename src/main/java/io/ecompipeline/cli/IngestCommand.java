@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * {@code ingest --input DIR --output DIR} (CONTRACT §6): each wave's files are uploaded to {@code incoming/} and
+ * {@code ingest --input DIR --output DIR} (docs/contract.md §6): each wave's files go to {@code incoming/} and
  * processed as one batch, to the end, before the next wave; then the KPIs, file outcomes, reports and rejected
  * rows are read back from DynamoDB and S3 into DIR.
  */

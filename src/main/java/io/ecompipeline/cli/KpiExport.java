@@ -15,7 +15,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Reads the KPI tables back from DynamoDB and writes them as the CSV files of CONTRACT §6, sorted by key. */
+/** Reads the KPI tables back from DynamoDB and writes them as the CSV files of docs/contract.md §6, sorted by key. */
 public final class KpiExport {
 
     public static final List<String> ORDER_COLUMNS =

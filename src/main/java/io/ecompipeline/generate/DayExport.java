@@ -13,7 +13,7 @@ import java.util.List;
 import io.ecompipeline.common.S3Objects;
 
 /**
- * A generated day's exports as one file set under {@code incoming/} (CONTRACT §1): the day's new orders and the
+ * A generated day's exports as a file set under {@code incoming/} (docs/contract.md §1): the day's new orders and the
  * earlier orders whose status changed that day, spread over N {@code orders_<date>_<i>.csv} files; all lines of those
  * orders over M {@code order_items_<date>_<i>.csv} files; the whole catalog as {@code products_<date>.csv}. Keys
  * depend only on the date, so a day regenerated after a crash rewrites the same objects with the same bytes.

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When the open batch closes (CONTRACT §2). In service mode: enough orders and items files (and a catalog file
+ * When the open batch closes (docs/contract.md §2). In service mode: enough orders and items files (and a catalog file
  * while none is known), and every file of the poll that reached those counts collected; or {@code force-after}
  * since the first file arrived (checked on each arrival, on each idle poll and by the completion timeout, so a batch
  * closes in time even after the instance that opened it was replaced). In one-shot mode ({@link #expectWave}): when the wave's files are all collected.

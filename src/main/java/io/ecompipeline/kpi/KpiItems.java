@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Turns the KPI queries' rows (one per order date, or per category and date, with exact sums and counts) into the
- * DynamoDB writes of CONTRACT §5: the rounded KPIs as full items (a repeat overwrites with the same values), and a
+ * DynamoDB writes of docs/contract.md §5: the rounded KPIs as full items (a repeat writes the same values), and a
  * delete for a touched date (or category on a date) that no longer has orders. Which CategoryKPIs items exist is kept
  * in {@code pipeline.category_kpi_keys}, so vanished categories are found without scanning DynamoDB.
  */

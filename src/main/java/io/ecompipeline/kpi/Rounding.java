@@ -3,7 +3,7 @@ package io.ecompipeline.kpi;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** CONTRACT §5 rounding: money half-up to 2 decimals, rates half-up to 4, always from exact values. */
+/** docs/contract.md §5 rounding: money half-up to 2 decimals, rates half-up to 4, always from exact values. */
 final class Rounding {
 
     private Rounding() {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.dataformat.bindy.annotation.DataField;
 
 /**
- * The kinds of file the pipeline accepts, recognised by name (CONTRACT §1), in the order a batch reads them
+ * The kinds of file the pipeline accepts, recognised by name (docs/contract.md §1), in the order a batch reads them
  * (catalog, then orders, then items). The required columns are those of the kind's Bindy record class.
  */
 public enum FileKind {

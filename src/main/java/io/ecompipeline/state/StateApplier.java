@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a validated batch's staged rows to the current state (CONTRACT §4) in one transaction together with the
+ * Applies a validated batch's staged rows to the state (docs/contract.md §4) in one transaction together with the
  * batch's status change, so a batch is applied at most once whatever crashes or retries happen around it. Records
  * the order dates whose KPIs the batch changed: the old and new dates of the orders it replaced and the dates of
  * the orders whose lines it replaced.
@@ -50,7 +50,7 @@ public class StateApplier {
             DELETE FROM pipeline.order_lines l
              USING (SELECT DISTINCT order_id, product_id FROM pipeline.stage_lines WHERE batch_id = ?) s
              WHERE l.order_id = s.order_id AND l.product_id = s.product_id""";
-    /** A line's category is resolved now (CONTRACT §4): the catalog already holds this batch's products. */
+    /** A line's category is resolved now (docs/contract.md §4): the catalog already holds this batch's products. */
     private static final String INSERT_LINES = """
             INSERT INTO pipeline.order_lines (order_id, product_id, quantity, unit_price, category, batch_id)
             SELECT l.order_id, l.product_id, l.quantity, l.unit_price, c.category, l.batch_id

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules of CONTRACT §3 that look across the files of a batch, run as set-based SQL over the staged rows once every
+ * The rules of docs/contract.md §3 across the files of a batch, run as set-based SQL over the staged rows once every
  * file is staged: a repeated {@code order_id} (the first by file read order and line is kept), items whose order
  * ({@code unknown_order}) or product ({@code unknown_product}) is in neither this batch nor the state. The state is
  * probed through its primary keys, so nothing here grows with the history. Rows rejected here move to the rejected

@@ -43,7 +43,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * Validates one file of a batch (CONTRACT §3) and stages it: the object is streamed from S3, checked row by row (header
+ * Validates a file (docs/contract.md §3) and stages it: the object is streamed from S3, checked row by row (header
  * by name, the row rules, Bindy binding), and its accepted rows are streamed into PostgreSQL with {@code COPY}, the
  * rejected ones beside them with their line, reason and raw text, all in the file's own transaction, so a file
  * quarantined part-way (bad UTF-8 on line 90,000) leaves nothing behind. It needs only the batch id and the file's

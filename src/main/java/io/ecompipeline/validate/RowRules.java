@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import io.ecompipeline.model.FileKind;
 
 /**
- * The value rules of CONTRACT §1 for one row, on trimmed values in the kind's column order. Returns the values
+ * The value rules of docs/contract.md §1 for one row, on trimmed values in the kind's column order. Returns the values
  * normalised for binding (date-times reduced to their date, statuses lower-cased) or the first rule that fails.
  */
 public final class RowRules {

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import io.ecompipeline.support.ReferenceKpis;
 
 /**
- * The KPIs of CONTRACT §5 computed by DuckDB (in-process, JDBC) straight from the CSV files, without validation: the
+ * The KPIs of docs/contract.md §5 by DuckDB (in-process, JDBC) straight from the CSV files, without validation: the
  * single-machine limit the benchmark compares the pipeline with, and an independent check of the pipeline's numbers.
  * Only right for sets whose rows are all valid, whose order ids are unique and whose lines of an order have distinct
  * products (what {@link BenchData} writes); prices must have at most 6 decimals.
@@ -128,7 +128,7 @@ public final class DuckDbKpis {
         return rows;
     }
 
-    /** The reference (plain Java, CONTRACT §1-5) of an input folder, keyed as {@link Result}. */
+    /** The reference (plain Java, docs/contract.md §1-5) of an input folder, keyed as {@link Result}. */
     public static Result reference(Path input) throws IOException {
         long t0 = System.nanoTime();
         ReferenceKpis ref = ReferenceKpis.of(input);

@@ -52,7 +52,7 @@ public final class IngestBenchmark {
               --products P       catalog size (default lines/100, between 100 and 10000)
               --seed S           generator seed (default 42)
               --id-base I        the set's first order id (default 100000001; the history's ids are 1..N)
-              --lab              ingest the lab sample instead (../shared/data/lab-sample, else src/test/resources)
+              --lab              ingest the lab sample instead (src/test/resources/lab-sample)
               --input DIR        ingest the files of DIR instead (KPIs checked against the plain-Java reference)
               --cli              also time `bin/ecom-pipeline ingest` on the same files, in a process of its own
               --services-heap H  -Xmx of the embedded servers' JVM (default 512m)
@@ -120,8 +120,7 @@ public final class IngestBenchmark {
             throw new IllegalArgumentException("--lab and --input exclude each other");
         }
         if (o.containsKey("lab")) {
-            Path shared = Path.of("../shared/data/lab-sample");
-            input = Files.isDirectory(shared) ? shared : Path.of("src/test/resources/lab-sample");
+            input = Path.of("src/test/resources/lab-sample");
         } else if (o.containsKey("input")) {
             input = Path.of(o.get("input"));
             if (!Files.isDirectory(input)) {

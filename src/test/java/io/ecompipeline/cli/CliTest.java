@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Clear errors for bad arguments, a missing input folder and an unreachable endpoint (CONTRACT §6). */
+/** Clear errors for bad arguments, a missing input folder and an unreachable endpoint (docs/contract.md §6). */
 class CliTest {
 
     @TempDir

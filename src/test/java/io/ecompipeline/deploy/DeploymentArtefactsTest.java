@@ -44,14 +44,14 @@ class DeploymentArtefactsTest {
     /** A worker's GetActivityTask long poll (60 s) is never cut, so Step Functions mode needs a longer shutdown. */
     private static final int LONGEST_POLL_SECONDS = 65;
 
-    /** Health endpoints of the management server (README "Health and metrics"). */
+    /** Health endpoints of the management server (docs/operating.md "Health and metrics"). */
     private static final String LIVE = "/observe/health/live";
     private static final String READY = "/observe/health/ready";
 
-    /** The placeholders README "Running on AWS" says to substitute (and nothing else may look like one). */
+    /** The placeholders docs/deploying-aws.md says to substitute (and nothing else may look like one). */
     private static final Set<String> PLACEHOLDERS = Set.of("AccountId", "Region", "ImageUri", "DbHost", "DbSecretArn", "OidcProvider");
 
-    /** Measured peak heap of generating 540 days (README "Data generator"): the container's heap must hold it. */
+    /** Measured peak heap of generating 540 days (docs/generator.md "Benchmark"): the container's heap must hold it. */
     private static final long MEASURED_PEAK_HEAP_MB = 470;
 
     /** Actions IAM cannot scope to a resource, so "*" is the only way to grant them. */
@@ -387,9 +387,9 @@ class DeploymentArtefactsTest {
         for (String name : PLACEHOLDERS) {
             assertThat(routes).doesNotContain("${" + name + "}");
         }
-        String readme = Files.readString(ROOT.resolve("README.md"));
+        String deploying = Files.readString(ROOT.resolve("docs/deploying-aws.md"));
         for (String name : used) {
-            assertThat(readme).as("README documents ${%s}", name).contains("${" + name + "}");
+            assertThat(deploying).as("docs/deploying-aws.md documents ${%s}", name).contains("${" + name + "}");
         }
         // Kubernetes needs neither the OIDC provider (IAM only) nor the secret's ARN (ECS only)
         List<String> k8sPlaceholders = used.stream()

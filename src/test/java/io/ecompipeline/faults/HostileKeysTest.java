@@ -25,7 +25,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Keys S3 accepts but that broke collection (CONTRACT §1: "This holds for every key S3 accepts"): a newline, a TAB, a
+ * Keys S3 accepts but that broke collection (docs/contract.md §1: "every key S3 accepts"): a newline, a TAB, a
  * carriage return, other control characters (which S3 cannot list in plain XML), and 1,024 bytes, dropped with good
  * files through the real poller. Files with a recognised name are used (the kind comes from the part after the last
  * '/', whatever it holds), the others quarantined; every object ends byte for byte under {@code archive/} or

@@ -333,7 +333,7 @@ class GeneratorTest {
         }
     }
 
-    /** OrderKPIs in DynamoDB = the same KPIs computed by SQL over {@code shop} (CONTRACT §5, refunded = returned). */
+    /** OrderKPIs in DynamoDB = the same KPIs by SQL over {@code shop} (docs/contract.md §5, refunded = returned). */
     static void assertKpisEqualSqlOverShop(TestPipeline p, int days) throws Exception {
         List<List<String>> kpis = new KpiExport(p.bean("dynamoDbClient", DynamoDbClient.class))
                 .rows("OrderKPIs", List.of("order_date", "total_orders", "total_revenue", "total_items_sold",

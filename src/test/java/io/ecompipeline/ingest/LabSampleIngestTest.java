@@ -27,7 +27,7 @@ class LabSampleIngestTest {
             assertThat(pipeline.ingest(LAB_SAMPLE, out)).isZero();
 
             Map<String, List<String>> orders = TestPipeline.byKey(TestPipeline.readCsv(out.resolve("order_kpis.csv")), 1);
-            // CONTRACT sanity values
+            // known values of the lab sample (src/test/resources/lab-sample.md)
             assertThat(orders.get("2025-03-14")).containsExactly("292", "68190.83", "867", "0.1952", "286");
             Map<String, List<String>> categories = TestPipeline.byKey(TestPipeline.readCsv(out.resolve("category_kpis.csv")), 2);
             assertThat(categories.get("Electronics|2025-03-14")).containsExactly("8525.10", "90.69", "0.1596");

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * State across batches (CONTRACT §4): later status changes, late lines, catalog changes, re-sent files. Run with each
+ * State across batches (docs/contract.md §4): later statuses, late lines, catalog changes, re-sent files. Run with each
  * of the KPI queries' two shapes (KpiQueryPlan): grouped as a whole, and per order through the indexes.
  */
 class MultiWaveTest {

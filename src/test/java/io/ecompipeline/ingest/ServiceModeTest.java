@@ -13,7 +13,7 @@ import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-/** The service's batch closing rules (CONTRACT §2) with short durations, and a pending batch across a restart. */
+/** The service's batch closing rules (docs/contract.md §2), short durations, and a pending batch across a restart. */
 class ServiceModeTest {
 
     private static final String PRODUCTS = "product_id,category,name,price\n1,Books,Dune,10.00\n";

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * One fault run: waves of files dropped into S3 while one or more child JVMs run the service and a killer SIGKILLs
  * and restarts them at random instants; then the KPIs in DynamoDB and the S3 layout are compared with what a clean
- * run must give (the plain-Java reference of CONTRACT §1-5, and every input file stored exactly once).
+ * run must give (the plain-Java reference of docs/contract.md §1-5, and every input file stored exactly once).
  */
 public final class CrashScenario {
 

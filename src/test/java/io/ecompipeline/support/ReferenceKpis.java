@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The expected KPIs and file outcomes of an input folder, computed in plain Java straight from CONTRACT §1-5 (a port of
- * shared/tools/kpi_reference.py), sharing no code with the pipeline. Tests compare the pipeline's output with it.
+ * The expected KPIs and file outcomes of an input folder, in plain Java straight from docs/contract.md §1-5 (a port
+ * of the original contract's Python reference), sharing no code with the pipeline. Tests compare the output with it.
  */
 public final class ReferenceKpis {
 

@@ -145,7 +145,7 @@ public final class TestPipeline implements AutoCloseable {
     }
 
     /**
-     * Nothing is lost (CONTRACT §3): every input file is, byte for byte, under {@code archive/} or {@code quarantine/}
+     * Nothing is lost (docs/contract.md §3): each input file is, byte for byte, in {@code archive/} or {@code quarantine/}
      * (once per time it was sent: pass an input twice when it was sent twice), and nothing is left under {@code incoming/} or {@code collected/}.
      */
     public void assertNothingLost(Path... inputs) throws IOException {

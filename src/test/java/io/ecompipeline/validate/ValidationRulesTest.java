@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every file-level and row-level rule of CONTRACT §1/§3 through the real pipeline, with its reason code, line
+ * Every file-level and row-level rule of docs/contract.md §1/§3 through the real pipeline, with its reason code, line
  * number and raw text; and the CSV dialect: quotes, BOM, CRLF, reordered and extra columns.
  */
 class ValidationRulesTest {
