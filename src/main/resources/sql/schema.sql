@@ -100,3 +100,6 @@ CREATE TABLE IF NOT EXISTS pipeline.category_kpi_keys (
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS attempts int NOT NULL DEFAULT 0;
 -- since 0.2: attempts started, crashed ones included: bounds a batch that kills its process every time
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS starts int NOT NULL DEFAULT 0;
+-- since 0.3: orders whose order_date a batch changed (their KPIs moved between dates), with a few examples
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS orders_moved bigint NOT NULL DEFAULT 0;
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS moved_examples jsonb NOT NULL DEFAULT '[]';

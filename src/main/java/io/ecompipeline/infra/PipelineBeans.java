@@ -192,7 +192,7 @@ public class PipelineBeans implements CamelConfiguration {
                 maxShare == null ? null : Double.valueOf(maxShare)));
         registry.bind("rejectedRowFiles", new RejectedRowFiles(dataSource, objects, batches,
                 settings.getInt("pipeline.validation.max-raw-chars")));
-        registry.bind("stateApplier", new StateApplier(dataSource));
+        registry.bind("stateApplier", new StateApplier(dataSource, settings.getInt("pipeline.report.moved-order-examples")));
         PipelineMetrics metrics = ObservabilityBeans.metrics(context);
         registry.bind("kpiItems", new KpiItems(dataSource));
         metrics.kpiTables(settings.get("pipeline.dynamodb.order-kpis-table"),

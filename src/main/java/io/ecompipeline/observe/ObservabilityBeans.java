@@ -25,6 +25,7 @@ public class ObservabilityBeans implements CamelConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
+        LastExchangeGauge.registerEarly(registry);
         PipelineMetrics metrics = new PipelineMetrics(registry);
         context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("servicesReadinessCheck", new ServicesReadinessCheck());

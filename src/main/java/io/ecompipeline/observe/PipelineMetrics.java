@@ -64,6 +64,7 @@ public class PipelineMetrics {
         rowsRead();
         rowsAccepted();
         arrivalErrors();
+        ordersMoved();
         for (String reason : rowReasons()) {
             rowsRejected(reason);
         }
@@ -129,9 +130,13 @@ public class PipelineMetrics {
         arrivalErrors().increment();
     }
 
-    /** A batch finished: its files' row counts, once per batch (the finish step records its status with them). */
-    public void batchFinished(List<BatchFile> files) {
+    /**
+     * A batch finished: its files' row counts and the orders it moved to another date, once per batch (the finish
+     * step records its status with them).
+     */
+    public void batchFinished(List<BatchFile> files, long movedOrders) {
         batches(FINISHED).increment();
+        ordersMoved().increment(movedOrders);
         for (BatchFile f : files) {
             rowsRead().increment(f.rowsRead());
             rowsAccepted().increment(f.rowsAccepted());
@@ -197,6 +202,12 @@ public class PipelineMetrics {
     private Counter arrivalErrors() {
         return Counter.builder("pipeline.arrival.errors")
                 .description("Arrivals under incoming/ that could not be collected (retried, or quarantined)")
+                .register(registry);
+    }
+
+    private Counter ordersMoved() {
+        return Counter.builder("pipeline.orders.moved")
+                .description("Orders a batch gave another order_date than an earlier batch had (their KPIs moved)")
                 .register(registry);
     }
 

@@ -37,7 +37,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * Grafana dashboard name is served at {@code /observe/metrics} of a freshly started pipeline, before any batch (so
  * a rule on a rate or ratio never misfires for want of a series); the pipeline's counters are there at 0 for every
  * reason code, table and outcome; after one batch the freshness gauges say when it finished and the newest order date
- * it brought. With promtool installed (Debian's {@code prometheus} package; .ci/run installs it), the rules parse
+ * it brought, and Camel's last-exchange gauge, registered ahead of its notifier's racy first registration, follows the
+ * exchanges. With promtool installed (Debian's {@code prometheus} package; .ci/run installs it), the rules parse
  * and pass their unit tests ({@code prometheus-rules.test.yaml}: each alert fires on the series it is for, and not
  * before).
  */
@@ -125,6 +126,8 @@ class MonitoringArtefactsTest {
             assertThat(after.get("pipeline_newest_order_date_timestamp_seconds"))
                     .isEqualTo((double) LocalDate.parse("2024-03-04").atStartOfDay(ZoneOffset.UTC).toEpochSecond());
             assertThat(after).containsEntry(series("pipeline_batches_total", "outcome", "finished"), 1.0);
+            // registered before any exchange (LastExchangeGauge), over the value Camel's exchange notifier updates
+            assertThat(after.get("camel_exchanges_last_timestamp")).isGreaterThanOrEqualTo(started * 1000.0);
         }
     }
 
