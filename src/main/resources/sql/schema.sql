@@ -29,7 +29,10 @@ CREATE TABLE IF NOT EXISTS pipeline.batches (
     -- failed attempts (a step that failed; a crash is not the batch's fault and does not count)
     attempts      int NOT NULL DEFAULT 0,
     -- attempts started, crashed ones included: bounds a batch that kills its process every time
-    starts        int NOT NULL DEFAULT 0
+    starts        int NOT NULL DEFAULT 0,
+    -- orders the batch gave another order_date than an earlier batch had, and a few of them (StateApplier)
+    orders_moved   bigint NOT NULL DEFAULT 0,
+    moved_examples jsonb NOT NULL DEFAULT '[]'
 );
 CREATE SEQUENCE IF NOT EXISTS pipeline.batch_apply_seq;
 
@@ -108,3 +111,6 @@ ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS starts int NOT NULL DEFAUL
 DROP TABLE IF EXISTS pipeline.staged_products;
 DROP TABLE IF EXISTS pipeline.staged_orders;
 DROP TABLE IF EXISTS pipeline.staged_lines;
+-- before 0.3: no count of the orders whose order_date a batch changed (their KPIs moved between dates), with a few examples
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS orders_moved bigint NOT NULL DEFAULT 0;
+ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS moved_examples jsonb NOT NULL DEFAULT '[]';

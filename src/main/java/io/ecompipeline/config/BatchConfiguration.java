@@ -77,8 +77,9 @@ public class BatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public StateApplier stateApplier(@BeanInject("dataSource") DataSource dataSource) {
-        return new StateApplier(dataSource);
+    public StateApplier stateApplier(@BeanInject("dataSource") DataSource dataSource,
+            @PropertyInject("pipeline.report.moved-order-examples") int movedOrderExamples) {
+        return new StateApplier(dataSource, movedOrderExamples);
     }
 
     @BindToRegistry(lazy = true)
@@ -95,7 +96,10 @@ public class BatchConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public KpiTableWriter kpiTableWriter(@BeanInject("dynamoDbClient") DynamoDbClient dynamoDb,
             @PropertyInject("pipeline.dynamodb.max-write-attempts") int maxWriteAttempts,
+            @PropertyInject("pipeline.dynamodb.order-kpis-table") String orderTable,
+            @PropertyInject("pipeline.dynamodb.category-kpis-table") String categoryTable,
             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        metrics.kpiTables(orderTable, categoryTable); // their counters at 0 from the start
         return new KpiTableWriter(dynamoDb, maxWriteAttempts, metrics);
     }
 

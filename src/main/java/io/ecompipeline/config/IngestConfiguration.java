@@ -53,9 +53,12 @@ public class IngestConfiguration implements CamelConfiguration {
             @PropertyInject("pipeline.batch.min-item-files") int minItemFiles,
             @PropertyInject("pipeline.batch.force-after") Duration forceAfter,
             @BeanInject("batchStore") BatchStore batches,
-            @BeanInject("batchCollectorRepository") JdbcAggregationRepository collector) {
-        return new BatchCompletion(minOrderFiles, minItemFiles, forceAfter.toMillis(), batches::catalogKnown,
-                () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH));
+            @BeanInject("batchCollectorRepository") JdbcAggregationRepository collector,
+            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        BatchCompletion completion = new BatchCompletion(minOrderFiles, minItemFiles, forceAfter.toMillis(),
+                batches::catalogKnown, () -> collector.getKeys().contains(BatchCompletion.OPEN_BATCH));
+        metrics.openBatch(completion::openFiles, completion::openSince, forceAfter);
+        return completion;
     }
 
     @BindToRegistry(lazy = true)

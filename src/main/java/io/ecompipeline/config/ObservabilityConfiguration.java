@@ -2,12 +2,16 @@ package io.ecompipeline.config;
 
 import java.time.Duration;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.ecompipeline.observe.CollectionReadinessCheck;
+import io.ecompipeline.observe.Freshness;
+import io.ecompipeline.observe.LastExchangeGauge;
 import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.observe.ServicesReadinessCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,7 +36,15 @@ public class ObservabilityConfiguration implements CamelConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
+        LastExchangeGauge.registerEarly(registry);
         return new PipelineMetrics(registry);
+    }
+
+    /** The freshness gauges' reader (route freshness-gauges, and after each finished batch). */
+    @BindToRegistry(lazy = true)
+    public Freshness freshness(@BeanInject("dataSource") HikariDataSource dataSource,
+            @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+        return new Freshness(dataSource, metrics);
     }
 
     @Override

@@ -30,6 +30,9 @@ public class BatchCompletion {
     private final BooleanSupplier catalogKnown;
     private final BooleanSupplier openBatchExists;
     private volatile Integer expectedWaveFiles;
+    /** The open batch as the last check saw it (files, first arrival in ms; 0 and 0 without one), for the gauges. */
+    private volatile long openFiles;
+    private volatile long openSince;
     /** What the last INFO line said of the open batch, so an unchanged batch is not logged at every idle poll. */
     private final AtomicReference<String> lastLogged = new AtomicReference<>();
 
@@ -66,6 +69,7 @@ public class BatchCompletion {
     public boolean isComplete(Exchange batch) {
         List<FileArrival> files = FileArrival.fromManifest(batch.getMessage().getBody(String.class));
         if (files.isEmpty()) {
+            seen(0, 0);
             return true; // an idle-poll reminder that found no open batch: nothing to keep
         }
         Integer expected = expectedWaveFiles;
@@ -93,7 +97,25 @@ public class BatchCompletion {
         } else {
             LOG.debug(holds + closes);
         }
-        return enough && pollComplete || remaining <= 1;
+        boolean complete = enough && pollComplete || remaining <= 1;
+        Long first = batch.getMessage().getHeader(BatchManifestAggregation.FIRST_ARRIVAL, Long.class);
+        seen(complete ? 0 : files.size(), complete || first == null ? 0 : first);
+        return complete;
+    }
+
+    private void seen(long files, long firstArrival) {
+        openFiles = files;
+        openSince = firstArrival;
+    }
+
+    /** Files in the open batch when it was last checked (on each arrival and idle poll); 0 without one. */
+    public long openFiles() {
+        return openFiles;
+    }
+
+    /** When the open batch's first file arrived (epoch ms) as last checked; 0 without one. */
+    public long openSince() {
+        return openSince;
     }
 
     /** Completion timeout of the open batch: what is left of force-after since its first file arrived. */

@@ -69,10 +69,11 @@ public class BatchFinisher {
             archived += quarantined ? 0 : 1;
         }
         List<BatchFile> ended = batches.files(batchId);
-        Map<String, Object> report = report(batchId, ended, batches.touchedDates(batchId));
+        BatchStore.MovedOrders moved = batches.movedOrders(batchId);
+        Map<String, Object> report = report(batchId, ended, batches.touchedDates(batchId), moved);
         s3.put(reportsPrefix + batchId + ".json", JSON.writeValueAsBytes(report), "application/json");
         batches.markStatus(batchId, BatchStore.FINISHED);
-        metrics.batchFinished(ended);
+        metrics.batchFinished(ended, moved.count());
         LOG.info("Finished: {} files archived, {} quarantined, report {}{}.json", archived,
                 files.size() - archived, reportsPrefix, batchId);
         return report;
@@ -112,7 +113,8 @@ public class BatchFinisher {
         return error;
     }
 
-    static Map<String, Object> report(String batchId, List<BatchFile> files, List<Date> touched) throws SQLException {
+    static Map<String, Object> report(String batchId, List<BatchFile> files, List<Date> touched,
+            BatchStore.MovedOrders moved) throws SQLException, java.io.IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("batch_id", batchId);
         report.put("finished_at", Instant.now().toString());
@@ -151,6 +153,11 @@ public class BatchFinisher {
         report.put("totals", totals);
         report.put("files", entries);
         report.put("order_dates_changed", touched.stream().map(d -> d.toLocalDate().toString()).toList());
+        // orders an earlier batch gave another order_date: their KPIs moved from one date to the other
+        Map<String, Object> movedOrders = new LinkedHashMap<>();
+        movedOrders.put("count", moved.count());
+        movedOrders.put("examples", JSON.readTree(moved.examplesJson()));
+        report.put("orders_moved", movedOrders);
         return report;
     }
 }

@@ -389,6 +389,20 @@ public class BatchStore {
     }
 
     /** The order dates whose KPIs the batch changed, ascending (as SQL dates, for the KPI queries). */
+    /** Orders whose order_date the batch changed: how many, and the first few as a JSON array. */
+    public record MovedOrders(long count, String examplesJson) {
+    }
+
+    public MovedOrders movedOrders(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT orders_moved, moved_examples::text FROM pipeline.batches WHERE batch_id = ?")) {
+            s.setString(1, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? new MovedOrders(r.getLong(1), r.getString(2)) : new MovedOrders(0, "[]");
+            }
+        }
+    }
+
     public List<Date> touchedDates(@Header("batchId") String batchId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT touched_dates FROM pipeline.batches WHERE batch_id = ?")) {

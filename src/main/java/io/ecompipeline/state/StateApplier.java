@@ -31,6 +31,24 @@ public class StateApplier {
             CREATE TEMP TABLE touched ON COMMIT DROP AS
             SELECT o.order_date FROM pipeline.orders o
              WHERE o.order_id IN (SELECT order_id FROM pipeline.stage_orders WHERE batch_id = ?)""";
+    /**
+     * Orders of the batch that an earlier batch gave another order_date (a corrected export, or two sources whose
+     * order ids overlap): their KPIs move from one date to another. Counted, with the first few as examples, on the
+     * batch's record before the upsert overwrites the old dates; the report and a WARN line say so.
+     */
+    private static final String MOVED = """
+            UPDATE pipeline.batches b SET orders_moved = m.n, moved_examples = m.examples
+              FROM (SELECT count(*) AS n,
+                           coalesce(jsonb_agg(jsonb_build_object('order_id', order_id, 'from', old_date, 'to', new_date)
+                                              ORDER BY order_id) FILTER (WHERE rn <= ?::int), '[]') AS examples,
+                           string_agg(format('order %s: %s -> %s', order_id, old_date, new_date), ', '
+                                      ORDER BY order_id) FILTER (WHERE rn <= 3) AS sample
+                      FROM (SELECT s.order_id, o.order_date AS old_date, s.order_date AS new_date,
+                                   row_number() OVER (ORDER BY s.order_id) AS rn
+                              FROM pipeline.stage_orders s JOIN pipeline.orders o USING (order_id)
+                             WHERE s.batch_id = ? AND o.order_date <> s.order_date) moved) m
+             WHERE b.batch_id = ?
+            RETURNING m.n, m.sample""";
     /** A product's latest accepted row of the batch (by file read order and line) wins. */
     private static final String UPSERT_CATALOG = """
             INSERT INTO pipeline.catalog (product_id, category, name, price, batch_id)
@@ -77,9 +95,12 @@ public class StateApplier {
     private static final double ANALYZE_SHARE = 0.1;
 
     private final DataSource dataSource;
+    private final int movedExamples;
 
-    public StateApplier(DataSource dataSource) {
+    /** {@code movedExamples}: how many moved orders the report and the WARN line show. */
+    public StateApplier(DataSource dataSource, int movedExamples) {
         this.dataSource = dataSource;
+        this.movedExamples = movedExamples;
     }
 
     /** Returns true when this call applied the batch, false when it had been applied before. */
@@ -93,6 +114,7 @@ public class StateApplier {
                     return false;
                 }
                 Jdbc.update(c, DATES_BEFORE, batchId);
+                String moved = movedOrders(c, batchId);
                 int products = Jdbc.update(c, UPSERT_CATALOG, batchId);
                 int orders = Jdbc.update(c, UPSERT_ORDERS, batchId);
                 int replaced = Jdbc.update(c, DELETE_REPLACED_LINES, batchId);
@@ -102,6 +124,9 @@ public class StateApplier {
                 c.commit();
                 LOG.info("Applied {} catalog rows, {} orders, {} lines (replacing {})", products, orders,
                         lines, replaced);
+                if (moved != null) {
+                    LOG.warn(moved);
+                }
                 c.setAutoCommit(true);
                 analyzeIfGrown(c, "orders", orders);
                 analyzeIfGrown(c, "order_lines", lines);
@@ -109,6 +134,24 @@ public class StateApplier {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /** Records the batch's moved orders; returns the WARN line to log once the batch is applied, or null. */
+    private String movedOrders(Connection c, String batchId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(MOVED)) {
+            s.setString(1, Integer.toString(movedExamples));
+            s.setString(2, batchId);
+            s.setString(3, batchId);
+            try (ResultSet r = s.executeQuery()) {
+                long n = r.next() ? r.getLong(1) : 0;
+                if (n == 0) {
+                    return null;
+                }
+                return n + (n == 1 ? " order" : " orders") + " of this batch had another order_date in an earlier"
+                        + " batch, so their KPIs moved to the new date: " + r.getString(2) + (n > 3 ? ", ..." : "")
+                        + " (the report's orders_moved lists up to " + movedExamples + ")";
             }
         }
     }

@@ -48,6 +48,7 @@ class BatchStepsRoutesTest {
         context.getRegistry().bind("stateApplier", new Recorder(calls, "apply"));
         context.getRegistry().bind("rejectedRowFiles", new Recorder(calls, "rejected-rows"));
         context.getRegistry().bind("batchFinisher", new Recorder(calls, "finish"));
+        context.getRegistry().bind("freshness", new Recorder(calls, "freshness"));
         context.getRegistry().bind("batchFailures", new StubFailures(calls));
         ((ModelCamelContext) context).setRouteFilterPattern(String.join(",", STEPS), null);
         RouteTestContext.loadRoutes(context, "batch.camel.yaml");
@@ -75,7 +76,7 @@ class BatchStepsRoutesTest {
         assertThat(calls.subList(1, 4)).containsExactlyInAnyOrder("validate collected/1/orders_1.csv",
                 "validate collected/2/order_items_1.csv", "validate collected/3/products.csv");
         assertThat(calls.subList(4, calls.size())).containsExactly("status validated", "rules", "apply",
-                "rejected-rows", "clear staging b1", "finish");
+                "rejected-rows", "clear staging b1", "finish", "freshness");
     }
 
     @Test
@@ -85,7 +86,7 @@ class BatchStepsRoutesTest {
         send("direct:activity-validate-apply");
         send("direct:activity-finish-batch");
 
-        assertThat(calls).containsExactly("rejected-rows", "clear staging b1", "finish");
+        assertThat(calls).containsExactly("rejected-rows", "clear staging b1", "finish", "freshness");
     }
 
     @Test
@@ -133,7 +134,7 @@ class BatchStepsRoutesTest {
         }
     }
 
-    /** A bean whose every step is a call to record: {@code apply}, {@code write} or {@code finish}. */
+    /** A bean whose every step is a call to record: {@code apply}, {@code write}, {@code finish} or {@code refresh}. */
     public static class Recorder {
         private final List<String> calls;
         private final String name;
@@ -152,6 +153,10 @@ class BatchStepsRoutesTest {
         }
 
         public void finish() {
+            calls.add(name);
+        }
+
+        public void refresh() {
             calls.add(name);
         }
     }
