@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * once it closes or when an idle poll finds none, and force-after beside them; they survive garbage collection (a
  * gauge holds its source weakly unless told otherwise).
  */
+@Tag("unit")
 class OpenBatchGaugesTest {
 
     @Test
