@@ -1,7 +1,7 @@
 package io.ecompipeline.ingest;
 
+import java.io.IOException;
 import java.sql.Date;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,44 +114,12 @@ public class BatchFinisher {
     }
 
     static Map<String, Object> report(String batchId, List<BatchFile> files, List<Date> touched,
-            BatchStore.MovedOrders moved) throws SQLException, java.io.IOException {
+            BatchStore.MovedOrders moved) throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("batch_id", batchId);
         report.put("finished_at", Instant.now().toString());
-        long read = 0;
-        long accepted = 0;
-        long rejected = 0;
-        int quarantined = 0;
-        List<Map<String, Object>> entries = new java.util.ArrayList<>();
-        for (BatchFile f : files) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("key", f.incomingKey());
-            e.put("kind", f.kind());
-            e.put("outcome", f.outcome());
-            e.put("reason", f.reason());
-            e.put("detail", f.detail());
-            e.put("stored_at", f.finalKey());
-            e.put("size_bytes", f.size());
-            e.put("rows_read", f.rowsRead());
-            e.put("rows_accepted", f.rowsAccepted());
-            e.put("rows_rejected", f.rowsRejected());
-            e.put("rejected_by_reason", f.rejected());
-            e.put("rejected_rows", f.rejectedKey());
-            entries.add(e);
-            read += f.rowsRead();
-            accepted += f.rowsAccepted();
-            rejected += f.rowsRejected();
-            quarantined += BatchFile.ARCHIVED.equals(f.outcome()) ? 0 : 1;
-        }
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("files", files.size());
-        totals.put("archived", files.size() - quarantined);
-        totals.put("quarantined", quarantined);
-        totals.put("rows_read", read);
-        totals.put("rows_accepted", accepted);
-        totals.put("rows_rejected", rejected);
-        report.put("totals", totals);
-        report.put("files", entries);
+        report.put("totals", totals(files));
+        report.put("files", files.stream().map(BatchFinisher::fileEntry).toList());
         report.put("order_dates_changed", touched.stream().map(d -> d.toLocalDate().toString()).toList());
         // orders an earlier batch gave another order_date: their KPIs moved from one date to the other
         Map<String, Object> movedOrders = new LinkedHashMap<>();
@@ -159,5 +127,34 @@ public class BatchFinisher {
         movedOrders.put("examples", JSON.readTree(moved.examplesJson()));
         report.put("orders_moved", movedOrders);
         return report;
+    }
+
+    private static Map<String, Object> totals(List<BatchFile> files) {
+        long quarantined = files.stream().filter(f -> !BatchFile.ARCHIVED.equals(f.outcome())).count();
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("files", files.size());
+        totals.put("archived", files.size() - quarantined);
+        totals.put("quarantined", quarantined);
+        totals.put("rows_read", files.stream().mapToLong(BatchFile::rowsRead).sum());
+        totals.put("rows_accepted", files.stream().mapToLong(BatchFile::rowsAccepted).sum());
+        totals.put("rows_rejected", files.stream().mapToLong(BatchFile::rowsRejected).sum());
+        return totals;
+    }
+
+    private static Map<String, Object> fileEntry(BatchFile f) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("key", f.incomingKey());
+        e.put("kind", f.kind());
+        e.put("outcome", f.outcome());
+        e.put("reason", f.reason());
+        e.put("detail", f.detail());
+        e.put("stored_at", f.finalKey());
+        e.put("size_bytes", f.size());
+        e.put("rows_read", f.rowsRead());
+        e.put("rows_accepted", f.rowsAccepted());
+        e.put("rows_rejected", f.rowsRejected());
+        e.put("rejected_by_reason", f.rejected());
+        e.put("rejected_rows", f.rejectedKey());
+        return e;
     }
 }
