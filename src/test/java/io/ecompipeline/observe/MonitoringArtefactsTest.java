@@ -19,13 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecompipeline.support.PrometheusText;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +88,7 @@ class MonitoringArtefactsTest {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.management.enabled", "true",
                 "pipeline.management.port", "0", "pipeline.generator.schedule-enabled", "false"))) {
             String base = ManagementServer.url(pipeline.app().context());
-            Map<String, Double> before = prometheus(get(base + "/metrics"));
+            Map<String, Double> before = PrometheusText.parse(get(base + "/metrics"));
             Set<String> families = new TreeSet<>();
             before.keySet().forEach(series -> families.add(series.replaceAll("\\{.*$", "")));
             assertThat(families).as("metrics served before any batch").containsAll(named);
@@ -120,7 +120,7 @@ class MonitoringArtefactsTest {
             long started = Instant.now().getEpochSecond();
             assertThat(pipeline.ingest(in, work.resolve("out"))).isZero();
 
-            Map<String, Double> after = prometheus(get(base + "/metrics"));
+            Map<String, Double> after = PrometheusText.parse(get(base + "/metrics"));
             assertThat(after.get("pipeline_last_batch_finished_timestamp_seconds"))
                     .isBetween(started - 1.0, Instant.now().getEpochSecond() + 1.0);
             assertThat(after.get("pipeline_newest_order_date_timestamp_seconds"))
@@ -176,15 +176,4 @@ class MonitoringArtefactsTest {
         return response.body();
     }
 
-    private static Map<String, Double> prometheus(String text) {
-        Map<String, Double> series = new TreeMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            series.put(line.substring(0, space), Double.valueOf(line.substring(space + 1)));
-        }
-        return series;
-    }
 }

@@ -24,6 +24,7 @@ import io.ecompipeline.common.StartupException;
 import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.ShopGenerator;
 import io.ecompipeline.support.FaultProxy;
+import io.ecompipeline.support.PrometheusText;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,7 @@ class ObservabilityTest {
                     .orElseThrow().replaceAll("^reports/|\\.json$", "");
             JsonNode report = JSON.readTree(pipeline.object("reports/" + batchId + ".json"));
 
-            Map<String, Double> metrics = prometheus(get(base + "/metrics").body());
+            Map<String, Double> metrics = PrometheusText.parse(get(base + "/metrics").body());
             JsonNode totals = report.get("totals");
             assertThat(metrics.get("pipeline_rows_read_total")).isEqualTo(totals.get("rows_read").asDouble());
             assertThat(metrics.get("pipeline_rows_accepted_total")).isEqualTo(totals.get("rows_accepted").asDouble());
@@ -140,7 +141,7 @@ class ObservabilityTest {
             GeneratorService generator = pipeline.bean("shopGenerator", GeneratorService.class);
             ShopGenerator.RunResult run = generator.run(generator.with(Map.of("mode", "initial", "days", "2",
                     "scale", "0.05", "export", "false")), true);
-            Map<String, Double> after = prometheus(get(base + "/metrics").body());
+            Map<String, Double> after = PrometheusText.parse(get(base + "/metrics").body());
             for (String table : java.util.List.of("customers", "orders", "order_items")) {
                 assertThat(run.records().get(table)).isPositive();
                 assertThat(after.get("pipeline_generator_rows_total{table=\"" + table + "\"}"))
@@ -186,17 +187,6 @@ class ObservabilityTest {
     }
 
     /** Prometheus text format: series (name with labels) to value. */
-    private static Map<String, Double> prometheus(String text) {
-        Map<String, Double> series = new TreeMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            series.put(line.substring(0, space), Double.valueOf(line.substring(space + 1)));
-        }
-        return series;
-    }
 
     private static String jdbcHostPort() throws Exception {
         return TestPipeline.services().jdbcUrl().replaceAll("^jdbc:postgresql://([^/]+)/.*$", "$1");
