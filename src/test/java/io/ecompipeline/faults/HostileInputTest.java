@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
+import io.ecompipeline.orchestrate.CollectorLeadership;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -49,8 +50,16 @@ class HostileInputTest {
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of());
                 BatchEvents.Listener events = pipeline.bean("batchEvents", BatchEvents.class).listen()) {
             pipeline.bean("batchCompletion", BatchCompletion.class).expectWave(drops.size());
-            drops.forEach((key, bytes) -> pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key(key),
-                    RequestBody.fromBytes(bytes)));
+            // uploaded with the poller paused, as ingest does: the embedded S3 lists a large object (20 MB here) under
+            // a temporary key while it is written (S3 never lists an object before its upload completes)
+            CollectorLeadership poller = pipeline.bean("collectorLeadership", CollectorLeadership.class);
+            poller.pausePolling();
+            try {
+                drops.forEach((key, bytes) -> pipeline.s3().putObject(b -> b.bucket(TestPipeline.BUCKET).key(key),
+                        RequestBody.fromBytes(bytes)));
+            } finally {
+                poller.resumePolling();
+            }
             BatchEvents.Ended ended = events.awaitNext(Duration.ofMinutes(3));
             assertThat(ended).isNotNull();
             assertThat(ended.finished()).as(String.valueOf(ended.error())).isTrue();
