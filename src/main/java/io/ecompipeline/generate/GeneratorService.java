@@ -72,10 +72,7 @@ public class GeneratorService {
             }
             try {
                 GeneratorConfig effective = config.through() != null ? config
-                        : new GeneratorConfig(config.mode(), config.historyDays(), config.scale(), config.seed(),
-                                LocalDate.now(ZoneOffset.UTC).minusDays(1), config.exportHistory(),
-                                config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
-                                config.maxDays(), config.daysPerCommit());
+                        : config.withThrough(LocalDate.now(ZoneOffset.UTC).minusDays(1));
                 return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis,
                         exportWaitMillis, metrics).run();
             } finally {
@@ -97,7 +94,7 @@ public class GeneratorService {
     /**
      * The defaults with command-line overrides: {@code mode}, {@code days}, {@code scale}, {@code seed},
      * {@code through}, {@code export-history} (export the initial history too), {@code export} (exports on or off for
-     * any run), {@code days-per-commit}.
+     * any run), {@code days-per-commit}. {@code scale} and {@code seed}, when given, win over the history's.
      */
     public GeneratorConfig with(Map<String, String> o) {
         GeneratorConfig d = defaults;
@@ -112,6 +109,8 @@ public class GeneratorService {
                 o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportDaily(),
                 d.exportOrderFiles(), d.exportItemFiles(),
                 o.containsKey("days") ? Integer.parseInt(o.get("days")) : 0,
-                o.containsKey("days-per-commit") ? Integer.parseInt(o.get("days-per-commit")) : d.daysPerCommit());
+                o.containsKey("days-per-commit") ? Integer.parseInt(o.get("days-per-commit")) : d.daysPerCommit(),
+                d.returnRate(), java.util.Set.copyOf(o.keySet().stream()
+                        .filter(k -> k.equals("scale") || k.equals("seed")).toList()));
     }
 }

@@ -54,29 +54,44 @@ final class ShopModel {
     static final byte REGULAR = 1;
     static final byte VIP = 2;
 
-    /** Order statuses; an order's status is a function of its first status, its id and its age. */
-    static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "refunded", "cancelled"};
+    /**
+     * Order statuses; an order's status is a function of its first status, its id, its age and the return rate. The
+     * index orders them: a status never goes back to a lower one (cancelled, refunded and returned are final).
+     */
+    static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "refunded", "cancelled",
+        "returned"};
     static final byte PENDING = 0;
     static final byte PROCESSING = 1;
     static final byte SHIPPED = 2;
     static final byte DELIVERED = 3;
     static final byte REFUNDED = 4;
     static final byte CANCELLED = 5;
+    static final byte RETURNED = 6;
+    /**
+     * A returned order is returned 1 to 7 days after it was placed (a return on receipt, a refused delivery, or one
+     * sent back within the week), chosen by a hash of its id: so returns show in the first days of a history too.
+     */
+    static final int RETURN_AGE_MIN = 1;
+    static final int RETURN_AGE_SPAN = 7;
     /** Age in days at which an order reaches PROCESSING, SHIPPED, DELIVERED, REFUNDED (index = status). */
-    static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0};
+    static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0, RETURN_AGE_MIN};
     /** Orders older than this never change again. */
     static final int LAST_CHANGE_AGE = 10;
 
     private ShopModel() {
     }
 
-    /** The status on {@code day} of an order placed on {@code orderDay} whose status was {@code before} earlier. */
-    static byte statusOn(long orderId, int orderDay, byte before, int day) {
+    /**
+     * The status on {@code day} of an order placed on {@code orderDay} whose status was {@code before} earlier;
+     * {@code returnBasisPoints} is the share of orders returned, in 1/10,000.
+     */
+    static byte statusOn(long orderId, int orderDay, byte before, int day, int returnBasisPoints) {
         if (before == CANCELLED) {
             return CANCELLED;
         }
         int age = day - orderDay;
-        byte byAge = age >= STATUS_AGE[REFUNDED] && refunded(orderId) ? REFUNDED
+        byte byAge = returned(orderId, returnBasisPoints) && age >= returnAge(orderId) ? RETURNED
+                : age >= STATUS_AGE[REFUNDED] && refunded(orderId) ? REFUNDED
                 : age >= STATUS_AGE[DELIVERED] ? DELIVERED
                 : age >= STATUS_AGE[SHIPPED] ? SHIPPED
                 : age >= STATUS_AGE[PROCESSING] ? PROCESSING : before;
@@ -86,6 +101,27 @@ final class ShopModel {
     /** 6% of orders, chosen by a multiplicative hash of the id (the same in SQL and Java). */
     static boolean refunded(long orderId) {
         return Math.floorMod(orderId * 2654435761L, 100L) < Math.round(REFUND_SHARE * 100);
+    }
+
+    /**
+     * {@code returnBasisPoints}/10,000 of all orders, never a refunded one, chosen by a second multiplicative hash of
+     * the id (its high bits, independent of the refund hash).
+     */
+    static boolean returned(long orderId, int returnBasisPoints) {
+        if (returnBasisPoints <= 0 || refunded(orderId)) {
+            return false;
+        }
+        long among = Math.round(returnBasisPoints / (1 - REFUND_SHARE)); // of the orders that are not refunded
+        return Math.floorMod(returnHash(orderId) >>> 16, 10_000L) < among;
+    }
+
+    /** The age in days at which a returned order is returned. */
+    static int returnAge(long orderId) {
+        return RETURN_AGE_MIN + (int) Math.floorMod(returnHash(orderId) >>> 40, (long) RETURN_AGE_SPAN);
+    }
+
+    private static long returnHash(long orderId) {
+        return orderId * 0x9E3779B97F4A7C15L;
     }
 
     static boolean subscriber(long seed, long customerId) {
