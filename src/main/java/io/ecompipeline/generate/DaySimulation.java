@@ -231,8 +231,8 @@ final class DaySimulation {
         if (placed != ShopModel.CANCELLED) {
             state.ordered(ci, d.epochDay, total, d.midnight + seconds, d.todaysSpend);
         }
-        d.payments.add(new PaymentRecord(orderId, orderId, customer, d.ds, ShopModel.PAY_METHODS[method],
-                ShopModel.PAY_STATUS[payStatus], total / 100.0, "USD"));
+        d.payments.add(new PaymentRecord(orderId, orderId, customer, d.day, ShopModel.PAY_METHODS[method],
+                ShopModel.PAY_STATUS[payStatus], java.math.BigDecimal.valueOf(total, 2), "USD"));
         if (payStatus != 1) {
             ship(d, orderId, country);
         }
@@ -274,9 +274,9 @@ final class DaySimulation {
         int min = ShopModel.CARRIER_DAYS_MIN[carrier];
         int eta = min + r.nextInt(ShopModel.CARRIER_DAYS_MAX[carrier] - min + 1);
         String shipStatus = r.nextDouble() < 0.03 ? "exception" : "label_created";
-        d.shipments.add(new ShipmentRecord(orderId, orderId, d.ds, ShopModel.CARRIERS[carrier],
+        d.shipments.add(new ShipmentRecord(orderId, orderId, d.day, ShopModel.CARRIERS[carrier],
                 String.format("%s%012d", ShopModel.CARRIERS[carrier].substring(0, 2).toUpperCase(), orderId),
-                d.day.plusDays(1L + eta).toString(), shipStatus, ShopModel.COUNTRIES[country]));
+                d.day.plusDays(1L + eta), shipStatus, ShopModel.COUNTRIES[country]));
     }
 
     /**

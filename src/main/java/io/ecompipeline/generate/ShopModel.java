@@ -68,11 +68,12 @@ final class ShopModel {
     static final byte CANCELLED = 5;
     static final byte RETURNED = 6;
     /**
-     * A returned order is returned 1 to 7 days after it was placed (a return on receipt, a refused delivery, or one
-     * sent back within the week), chosen by a hash of its id: so returns show in the first days of a history too.
+     * A returned order is returned (the customer opens the return, or refuses the delivery) 1 to 3 days after it was
+     * placed, the day chosen by a hash of its id; the status says so from that day. Refunds, by contrast, come after
+     * 10 days: returns are what shows in the first days of a history (the demo's three).
      */
     static final int RETURN_AGE_MIN = 1;
-    static final int RETURN_AGE_SPAN = 7;
+    static final int RETURN_AGE_SPAN = 3;
     /** Age in days at which an order reaches PROCESSING, SHIPPED, DELIVERED, REFUNDED (index = status). */
     static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0, RETURN_AGE_MIN};
     /** Orders older than this never change again. */
@@ -104,8 +105,8 @@ final class ShopModel {
     }
 
     /**
-     * {@code returnBasisPoints}/10,000 of all orders, never a refunded one, chosen by a second multiplicative hash of
-     * the id (its high bits, independent of the refund hash).
+     * {@code returnBasisPoints}/10,000 of all orders, never a refunded one, chosen by a second hash of the id (a
+     * SplitMix64 finalizer, so neighbouring ids are independent), like the refunds independent of the seed.
      */
     static boolean returned(long orderId, int returnBasisPoints) {
         if (returnBasisPoints <= 0 || refunded(orderId)) {
@@ -121,7 +122,10 @@ final class ShopModel {
     }
 
     private static long returnHash(long orderId) {
-        return orderId * 0x9E3779B97F4A7C15L;
+        long z = orderId * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     static boolean subscriber(long seed, long customerId) {
