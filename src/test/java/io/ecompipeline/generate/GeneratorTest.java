@@ -151,8 +151,8 @@ class GeneratorTest {
                     + "AND first_day = date '" + THROUGH.minusDays(7) + "'")).isEqualTo(1);
 
             // no --scale or --seed: the history's, not the configured 1.0 and 42
-            ShopGenerator.RunResult later = g.run(g.with(Map.of("mode", "incremental", "through",
-                    THROUGH.toString())), true);
+            ShopGenerator.RunResult later = g.run(g.with(Map.of("mode", "incremental", "export", "false",
+                    "through", THROUGH.toString())), true);
             assertThat(later.days()).isEqualTo(3);
             assertThat(later.scale()).isEqualTo(0.1);
             assertThat(later.seed()).isEqualTo(9);
@@ -165,7 +165,7 @@ class GeneratorTest {
 
             // up to date: said so, no "0 day(s) null.."
             ShopGenerator.RunResult none = g.run(g.with(Map.of("mode", "incremental", "scale", "0.2",
-                    "through", THROUGH.toString())), true);
+                    "export", "false", "through", THROUGH.toString())), true);
             assertThat(none.days()).isZero();
             assertThat(none.describe()).isEqualTo("nothing to generate: the shop is up to date through " + THROUGH);
             assertThat(none.settings()).isEqualTo("scale 0.2 (given; the history's is 0.1), seed 9 (the history's)");
