@@ -52,8 +52,15 @@ public class GeneratorService {
 
     /** The scheduled run (the route's bean call): the configured defaults; skipped when a run is in progress. */
     public String runScheduled() throws Exception {
-        ShopGenerator.RunResult r = run(defaults, false);
-        return r == null ? "skipped: a generator run is in progress" : r.status() + " through " + r.lastDay();
+        ShopGenerator.RunResult r;
+        try {
+            r = run(defaults, false);
+        } catch (ShopGenerator.Refused e) {
+            // the configuration asks for what the shop does not allow: one line, not a stack trace every day
+            LOG.warn("Generator run refused: {}", e.getMessage());
+            return "refused: " + e.getMessage();
+        }
+        return r == null ? "skipped: a generator run is in progress" : r.status() + ": " + r.describe();
     }
 
     /** Runs with {@code config}; returns null when another run holds the lock and {@code failIfBusy} is false. */
