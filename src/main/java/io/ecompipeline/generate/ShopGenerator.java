@@ -158,6 +158,7 @@ public final class ShopGenerator {
             try (GeneratorProgress p = new GeneratorProgress(plan.days(), progressEveryMillis)) {
                 progress = p;
                 generate(run, plan, history);
+                p.doing("done");
                 p.log(); // the last line: all days done
             }
             if (run.days > 0) {
