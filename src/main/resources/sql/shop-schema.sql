@@ -22,3 +22,8 @@ CREATE TABLE IF NOT EXISTS shop.generated_days (
   day date PRIMARY KEY, customers integer NOT NULL, products integer NOT NULL, orders integer NOT NULL,
   order_items integer NOT NULL, status_updates integer NOT NULL, payments integer NOT NULL, shipments integer NOT NULL,
   generated_at timestamp NOT NULL DEFAULT now());
+-- The history's scale and seed, written by the initial run: later runs use them unless told otherwise (one row).
+CREATE TABLE IF NOT EXISTS shop.generator_settings (
+  seed bigint NOT NULL, scale double precision NOT NULL, first_day date NOT NULL,
+  written_at timestamp NOT NULL DEFAULT now());
+CREATE UNIQUE INDEX IF NOT EXISTS generator_settings_one_row ON shop.generator_settings ((true));

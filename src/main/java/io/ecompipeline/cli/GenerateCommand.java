@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
+import io.ecompipeline.common.StartupException;
 import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.ShopGenerator;
 
@@ -36,16 +37,28 @@ final class GenerateCommand {
             }
         }
         checkValues(options); // before the 10-30 s of start-up, not after
-        try (PipelineApp app = new PipelineApp(Map.of("pipeline.generator.schedule-enabled", "false"))) {
+        try (PipelineApp app = new PipelineApp(ONLY_THE_GENERATOR)) {
             app.start();
             GeneratorService generator = app.bean("shopGenerator", GeneratorService.class);
-            ShopGenerator.RunResult r = generator.run(generator.with(options), true);
-            System.out.printf("generate %s %s: %d day(s) %s..%s in %.1f s, records %s, run log %s%n", r.mode(),
-                    r.status(), r.days(), r.firstDay(), r.lastDay(), r.millis() / 1000.0, r.records(),
-                    r.runLogKey());
+            ShopGenerator.RunResult r;
+            try {
+                r = generator.run(generator.with(options), true);
+            } catch (ShopGenerator.Refused e) {
+                throw new StartupException("generate: " + e.getMessage(), null); // one line, exit code 3
+            }
+            System.out.printf("generate %s %s: %s in %.1f s, records %s, run log %s%n", r.mode(), r.status(),
+                    r.describe(), r.millis() / 1000.0, r.records(), r.runLogKey());
             return 0;
         }
     }
+
+    /**
+     * The command starts only what generating needs: no scheduled run, and of the routes only {@code generate}
+     * (the {@code direct:} one, idle), so no poller, batch or orchestrator route runs. Pointed at a bucket that a
+     * running {@code run} serves, it must not collect or process that service's arrivals.
+     */
+    static final Map<String, String> ONLY_THE_GENERATOR = Map.of("pipeline.generator.schedule-enabled", "false",
+            "camel.main.route-filter-include-pattern", "generate");
 
     /** The numeric and date options, as the generator will read them: a bad value is refused at once. */
     static void checkValues(Map<String, String> options) {

@@ -27,7 +27,8 @@ public class GeneratorConfiguration implements CamelConfiguration {
                 settings.getBoolean("pipeline.generator.export-daily"),
                 settings.getInt("pipeline.generator.export-order-files"),
                 settings.getInt("pipeline.generator.export-item-files"), 0,
-                settings.getInt("pipeline.generator.days-per-commit"));
+                settings.getInt("pipeline.generator.days-per-commit"),
+                Double.parseDouble(settings.get("pipeline.generator.return-rate")), java.util.Set.of());
         String exportPrefix = settings.optional("pipeline.generator.export-prefix");
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         S3Objects s3 = context.getRegistry().lookupByNameAndType("s3Objects", S3Objects.class);

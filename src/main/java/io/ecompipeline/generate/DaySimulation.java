@@ -57,10 +57,13 @@ final class DaySimulation {
 
     private final GeneratorConfig config;
     private final ShopState state;
+    /** The returned share of orders, in 1/10,000. */
+    private final int returns;
 
     DaySimulation(GeneratorConfig config, ShopState state) {
         this.config = config;
         this.state = state;
+        this.returns = config.returnBasisPoints();
     }
 
     /**
@@ -131,6 +134,7 @@ final class DaySimulation {
         final List<ShipmentRecord> shipments = new ArrayList<>();
         final List<long[]> todaysSpend = new ArrayList<>();
         final long[] chosen = new long[5];
+        final java.util.Set<Long> customersToday = new java.util.HashSet<>();
 
         Day(long seed, int epochDay, int commitDay, Commit commit) {
             this.epochDay = epochDay;
@@ -147,7 +151,8 @@ final class DaySimulation {
 
     private void addCustomers(Day d) {
         SplittableRandom r = d.r;
-        int newCustomers = config.customersPerDay();
+        // the shop's first day brings its existing customer base, so that the first days' orders spread over many
+        int newCustomers = config.customersPerDay() + (state.customers == 0 ? config.startingCustomers() : 0);
         for (int n = 0; n < newCustomers; n++) {
             long id = state.customers + 1;
             byte country = (byte) ShopModel.pick(r, ShopModel.COUNTRY_W);
@@ -190,8 +195,13 @@ final class DaySimulation {
     private void placeOrder(Day d, long customers) {
         SplittableRandom r = d.r;
         long orderId = state.nextOrderId++;
-        // older customers order more: density of the index grows with tenure
-        long customer = Math.min(customers, 1 + (long) ((1 - Math.sqrt(r.nextDouble())) * customers));
+        // older customers order more: density of the index grows with tenure; a customer who already ordered today
+        // is drawn again (up to twice), so that most customers order at most once a day
+        long customer = drawCustomer(r, customers);
+        for (int again = 0; again < 2 && d.customersToday.contains(customer); again++) {
+            customer = drawCustomer(r, customers);
+        }
+        d.customersToday.add(customer);
         int ci = (int) customer;
         int country = state.country[ci];
         int segment = state.segment[ci];
@@ -210,22 +220,26 @@ final class DaySimulation {
         int method = ShopModel.pick(r, ShopModel.PAY_METHOD_W);
         byte placed = payStatus == 1 ? ShopModel.CANCELLED : payStatus == 2 ? ShopModel.PENDING
                 : ShopModel.PROCESSING;
-        byte now = ShopModel.statusOn(orderId, d.epochDay, placed, d.commitDay);
+        byte now = ShopModel.statusOn(orderId, d.epochDay, placed, d.commitDay, returns);
         d.commit.orders.append(orderId).append('\t').append(customer).append('\t').append(d.ds).append('\t')
                 .append(time).append('\t').append(ShopModel.STATUSES[now]).append('\t').append(cents(subtotal))
                 .append('\t').append(cents(discount)).append('\t').append(cents(tax)).append('\t')
                 .append(cents(shipping)).append('\t').append(cents(total)).append('\t')
                 .append(ShopModel.COUNTRIES[country]).append('\t').append(time).append('\t')
-                .append(now == placed ? time : statusTimestamp(d.epochDay, now)).append('\n');
+                .append(now == placed ? time : statusTimestamp(orderId, d.epochDay, now)).append('\n');
         state.addOpenOrder(orderId, d.epochDay, placed);
         if (placed != ShopModel.CANCELLED) {
             state.ordered(ci, d.epochDay, total, d.midnight + seconds, d.todaysSpend);
         }
-        d.payments.add(new PaymentRecord(orderId, orderId, customer, d.ds, ShopModel.PAY_METHODS[method],
-                ShopModel.PAY_STATUS[payStatus], total / 100.0, "USD"));
+        d.payments.add(new PaymentRecord(orderId, orderId, customer, d.day, ShopModel.PAY_METHODS[method],
+                ShopModel.PAY_STATUS[payStatus], java.math.BigDecimal.valueOf(total, 2), "USD"));
         if (payStatus != 1) {
             ship(d, orderId, country);
         }
+    }
+
+    private static long drawCustomer(SplittableRandom r, long customers) {
+        return Math.min(customers, 1 + (long) ((1 - Math.sqrt(r.nextDouble())) * customers));
     }
 
     /** The order's lines, each a different product; returns the order's subtotal in cents. */
@@ -260,9 +274,9 @@ final class DaySimulation {
         int min = ShopModel.CARRIER_DAYS_MIN[carrier];
         int eta = min + r.nextInt(ShopModel.CARRIER_DAYS_MAX[carrier] - min + 1);
         String shipStatus = r.nextDouble() < 0.03 ? "exception" : "label_created";
-        d.shipments.add(new ShipmentRecord(orderId, orderId, d.ds, ShopModel.CARRIERS[carrier],
+        d.shipments.add(new ShipmentRecord(orderId, orderId, d.day, ShopModel.CARRIERS[carrier],
                 String.format("%s%012d", ShopModel.CARRIERS[carrier].substring(0, 2).toUpperCase(), orderId),
-                d.day.plusDays(1L + eta).toString(), shipStatus, ShopModel.COUNTRIES[country]));
+                d.day.plusDays(1L + eta), shipStatus, ShopModel.COUNTRIES[country]));
     }
 
     /**
@@ -275,9 +289,9 @@ final class DaySimulation {
             long id = state.openIds[k];
             int placedOn = state.openDays[k];
             byte saved = state.openSaved[k];
-            byte previous = k < openBefore ? saved : ShopModel.statusOn(id, placedOn, saved, placedOn);
+            byte previous = k < openBefore ? saved : ShopModel.statusOn(id, placedOn, saved, placedOn, returns);
             for (int day = Math.max(first, placedOn + 1); day <= last; day++) {
-                byte s = ShopModel.statusOn(id, placedOn, saved, day);
+                byte s = ShopModel.statusOn(id, placedOn, saved, day, returns);
                 if (s != previous) {
                     commit.dayCounts[day - first][4]++;
                     previous = s;
@@ -287,7 +301,7 @@ final class DaySimulation {
                 changed.add(id);
                 commit.updatedIds.add(id);
                 commit.updatedStatuses.add(ShopModel.STATUSES[previous]);
-                commit.updatedAt.add(statusTimestamp(placedOn, previous));
+                commit.updatedAt.add(statusTimestamp(id, placedOn, previous));
             }
             state.openSaved[k] = previous;
         }
@@ -320,8 +334,9 @@ final class DaySimulation {
     }
 
     /** Status changes are stamped at the generator's daily run time (02:00) of the day they happen. */
-    private static String statusTimestamp(int placedOn, byte status) {
-        return LocalDate.ofEpochDay(placedOn + (long) ShopModel.STATUS_AGE[status]) + " 02:00:00";
+    private static String statusTimestamp(long orderId, int placedOn, byte status) {
+        int age = status == ShopModel.RETURNED ? ShopModel.returnAge(orderId) : ShopModel.STATUS_AGE[status];
+        return LocalDate.ofEpochDay(placedOn + (long) age) + " 02:00:00";
     }
 
     private static String timestamp(long epochSecond) {

@@ -52,8 +52,15 @@ public class GeneratorService {
 
     /** The scheduled run (the route's bean call): the configured defaults; skipped when a run is in progress. */
     public String runScheduled() throws Exception {
-        ShopGenerator.RunResult r = run(defaults, false);
-        return r == null ? "skipped: a generator run is in progress" : r.status() + " through " + r.lastDay();
+        ShopGenerator.RunResult r;
+        try {
+            r = run(defaults, false);
+        } catch (ShopGenerator.Refused e) {
+            // the configuration asks for what the shop does not allow: one line, not a stack trace every day
+            LOG.warn("Generator run refused: {}", e.getMessage());
+            return "refused: " + e.getMessage();
+        }
+        return r == null ? "skipped: a generator run is in progress" : r.status() + ": " + r.describe();
     }
 
     /** Runs with {@code config}; returns null when another run holds the lock and {@code failIfBusy} is false. */
@@ -72,10 +79,7 @@ public class GeneratorService {
             }
             try {
                 GeneratorConfig effective = config.through() != null ? config
-                        : new GeneratorConfig(config.mode(), config.historyDays(), config.scale(), config.seed(),
-                                LocalDate.now(ZoneOffset.UTC).minusDays(1), config.exportHistory(),
-                                config.exportDaily(), config.exportOrderFiles(), config.exportItemFiles(),
-                                config.maxDays(), config.daysPerCommit());
+                        : config.withThrough(LocalDate.now(ZoneOffset.UTC).minusDays(1));
                 return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis,
                         exportWaitMillis, metrics).run();
             } finally {
@@ -97,7 +101,7 @@ public class GeneratorService {
     /**
      * The defaults with command-line overrides: {@code mode}, {@code days}, {@code scale}, {@code seed},
      * {@code through}, {@code export-history} (export the initial history too), {@code export} (exports on or off for
-     * any run), {@code days-per-commit}.
+     * any run), {@code days-per-commit}. {@code scale} and {@code seed}, when given, win over the history's.
      */
     public GeneratorConfig with(Map<String, String> o) {
         GeneratorConfig d = defaults;
@@ -112,6 +116,8 @@ public class GeneratorService {
                 o.containsKey("export") ? Boolean.parseBoolean(o.get("export")) : d.exportDaily(),
                 d.exportOrderFiles(), d.exportItemFiles(),
                 o.containsKey("days") ? Integer.parseInt(o.get("days")) : 0,
-                o.containsKey("days-per-commit") ? Integer.parseInt(o.get("days-per-commit")) : d.daysPerCommit());
+                o.containsKey("days-per-commit") ? Integer.parseInt(o.get("days-per-commit")) : d.daysPerCommit(),
+                d.returnRate(), java.util.Set.copyOf(o.keySet().stream()
+                        .filter(k -> k.equals("scale") || k.equals("seed")).toList()));
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.jerolba.carpet.CarpetWriter;
+import com.jerolba.carpet.TimeUnit;
 import io.ecompipeline.common.S3Objects;
 
 /**
@@ -61,7 +62,7 @@ final class ParquetUploads implements AutoCloseable {
 
     private <T> void write(String key, Class<T> type, List<T> rows) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        try (CarpetWriter<T> w = new CarpetWriter<>(out, type)) {
+        try (CarpetWriter<T> w = new CarpetWriter.Builder<>(out, type).withDefaultTimeUnit(TimeUnit.MICROS).build()) {
             w.write(rows);
         }
         s3.put(key, out.toByteArray(), "application/vnd.apache.parquet");

@@ -1,6 +1,11 @@
 package io.ecompipeline.generate;
 
-/** A row of {@code source/shipments/date=YYYY-MM-DD/} (Parquet; components named as the snake_case columns). */
-public record ShipmentRecord(long shipment_id, long order_id, String ship_date, String carrier,
-        String tracking_number, String expected_delivery, String status, String country) {
+import java.time.LocalDate;
+
+/**
+ * A row of {@code source/shipments/date=YYYY-MM-DD/} (Parquet; components named as the snake_case columns): ids
+ * int64, {@code ship_date} and {@code expected_delivery} dates.
+ */
+public record ShipmentRecord(long shipment_id, long order_id, LocalDate ship_date, String carrier,
+        String tracking_number, LocalDate expected_delivery, String status, String country) {
 }

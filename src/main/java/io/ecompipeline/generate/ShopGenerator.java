@@ -42,14 +42,16 @@ public final class ShopGenerator {
 
     private final DataSource dataSource;
     private final S3Objects s3;
-    private final GeneratorConfig config;
     private final String incoming;
     private final long progressEveryMillis;
     private final PipelineMetrics metrics;
     private final ShopTables tables;
     private final ExportGate gate;
 
+    /** The run's configuration; its scale and seed become the history's (see {@link #scaleAndSeed}). */
+    private GeneratorConfig config;
     private ShopState state;
+    private GeneratorProgress progress;
 
     public ShopGenerator(DataSource dataSource, S3Objects s3, GeneratorConfig config, String incomingPrefix,
             long progressEveryMillis, long exportWaitMillis, PipelineMetrics metrics) {
@@ -63,13 +65,40 @@ public final class ShopGenerator {
         this.gate = new ExportGate(s3, incomingPrefix, exportWaitMillis, progressEveryMillis);
     }
 
-    /** What a run did. */
+    /**
+     * A run the shop's state does not allow (incremental on an empty shop, a day after today, an initial run on a
+     * complete history): refused before anything is written, with a message that says what to do instead.
+     */
+    public static final class Refused extends IllegalStateException {
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What a run did. {@code scale} and {@code seed} are the ones it used, {@code settings} says where they came
+     * from; {@code upToDate} is the last generated day when there was nothing to generate.
+     */
     public record RunResult(String mode, String status, LocalDate firstDay, LocalDate lastDay, int days,
-            Map<String, Long> records, long millis, String runLogKey, String error) {
+            Map<String, Long> records, long millis, String runLogKey, String error, double scale, long seed,
+            String settings) {
+
+        /** The run's outcome in words, for the command's summary line. */
+        public String describe() {
+            if ("reload".equals(mode)) {
+                return "shop reloaded from the snapshots, through " + lastDay;
+            }
+            if (days == 0) {
+                return lastDay == null ? "nothing generated"
+                        : "nothing to generate: the shop is up to date through " + lastDay;
+            }
+            return days + " day(s) " + firstDay + ".." + lastDay + ", " + settings;
+        }
     }
 
     /** A run in progress: what its run log reports, also when it fails. */
-    private static final class Run {
+    private final class Run {
         final Instant started = Instant.now();
         final String runLogKey = "logs/operations/run_" + RUN_KEY.format(started) + ".json";
         final Map<String, Long> records = new LinkedHashMap<>();
@@ -77,6 +106,7 @@ public final class ShopGenerator {
         LocalDate first;
         LocalDate last;
         int days;
+        String settings = "";
 
         Run(String mode) {
             this.mode = mode;
@@ -87,7 +117,8 @@ public final class ShopGenerator {
 
         RunResult result(String status, LocalDate lastDay, String error) {
             return new RunResult(mode, status, first, lastDay, days, records,
-                    Instant.now().toEpochMilli() - started.toEpochMilli(), runLogKey, error);
+                    Instant.now().toEpochMilli() - started.toEpochMilli(), runLogKey, error, config.scale(),
+                    config.seed(), settings);
         }
     }
 
@@ -111,18 +142,32 @@ public final class ShopGenerator {
                 new Snapshots(dataSource, s3).reload(run.records);
                 return succeeded(run, tables.lastGeneratedDay());
             }
+            refuseImpossible(run.mode, lastDone);
+            ShopTables.HistorySettings recorded = tables.historySettings();
+            run.settings = scaleAndSeed(recorded, lastDone);
             Plan plan = plan(run, lastDone);
+            if (plan.days() == 0) {
+                LOG.info("Generator {}: nothing to generate: the shop is up to date through {}", run.mode, lastDone);
+                return succeeded(run, lastDone);
+            }
             state = tables.loadState(config.seed(), lastDone);
-            LOG.info("Generator {}: {} day(s) {}..{}, scale {}, seed {}, exports {}, {} day(s) per commit", run.mode,
-                    plan.days(), plan.from(), plan.to(), config.scale(), config.seed(), plan.export() ? "on" : "off",
-                    plan.perCommit());
-            generate(run, plan);
+            LOG.info("Generator {}: {} day(s) {}..{}, {}, exports {}, {} day(s) per commit", run.mode, plan.days(),
+                    plan.from(), plan.to(), run.settings, plan.export() ? "on" : "off", plan.perCommit());
+            ShopTables.HistorySettings history = "initial".equals(run.mode) && recorded == null
+                    ? new ShopTables.HistorySettings(config.seed(), config.scale(), plan.from()) : null;
+            try (GeneratorProgress p = new GeneratorProgress(plan.days(), progressEveryMillis)) {
+                progress = p;
+                generate(run, plan, history);
+                p.doing("done");
+                p.log(); // the last line: all days done
+            }
             if (run.days > 0) {
                 new Snapshots(dataSource, s3).write(run.records);
             }
             return succeeded(run, run.last == null ? lastDone : run.last);
         } catch (Exception e) {
-            RunResult r = run.result("failed", run.last, String.valueOf(e));
+            RunResult r = run.result(e instanceof Refused ? "refused" : "failed", run.last, String.valueOf(
+                    e instanceof Refused ? e.getMessage() : e));
             try {
                 writeRunLog(r, run.started);
             } catch (RuntimeException logFailure) {
@@ -130,6 +175,49 @@ public final class ShopGenerator {
             }
             throw e;
         }
+    }
+
+    /** Incremental on an empty shop, a day after today, or a history already complete: refused. */
+    private void refuseImpossible(String mode, LocalDate lastDone) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        if (config.through().isAfter(today)) {
+            throw new Refused("through " + config.through() + " is after today (" + today + "): the generator "
+                    + "simulates days that have passed");
+        }
+        if ("incremental".equals(mode) && lastDone == null) {
+            throw new Refused("mode incremental: the shop is empty, there is no history to continue; generate it "
+                    + "first with --mode initial (or auto)");
+        }
+        if ("initial".equals(mode) && lastDone != null && !lastDone.isBefore(config.through())) {
+            throw new Refused("mode initial: the shop already holds data through " + lastDone
+                    + " (use incremental or reload)");
+        }
+    }
+
+    /**
+     * The scale and seed the run uses: those given on the command line, else those the history was generated with
+     * (recorded by its initial run), else the configured ones. Returns where they came from, for the log and the
+     * summary line.
+     */
+    private String scaleAndSeed(ShopTables.HistorySettings recorded, LocalDate lastDone) {
+        boolean scaleGiven = config.given().contains("scale");
+        boolean seedGiven = config.given().contains("seed");
+        double scale = scaleGiven || recorded == null ? config.scale() : recorded.scale();
+        long seed = seedGiven || recorded == null ? config.seed() : recorded.seed();
+        String otherwise = recorded != null ? "the history's"
+                : lastDone == null ? "configured; recorded as the history's"
+                : "configured; the shop has no recorded scale and seed";
+        String scaleFrom = scaleGiven ? given(recorded == null || recorded.scale() == scale ? null
+                : "the history's is " + recorded.scale()) : otherwise;
+        String seedFrom = seedGiven ? given(recorded == null || recorded.seed() == seed ? null
+                : "the history's is " + recorded.seed()) : otherwise;
+        config = config.withScaleAndSeed(scale, seed);
+        return scaleFrom.equals(seedFrom) ? "scale " + scale + " and seed " + seed + " (" + scaleFrom + ")"
+                : "scale " + scale + " (" + scaleFrom + "), seed " + seed + " (" + seedFrom + ")";
+    }
+
+    private static String given(String note) {
+        return note == null ? "given" : "given; " + note;
     }
 
     private RunResult succeeded(Run run, LocalDate lastDay) {
@@ -144,15 +232,8 @@ public final class ShopGenerator {
      * for the history), from the day after the last committed one.
      */
     private Plan plan(Run run, LocalDate lastDone) {
-        if ("initial".equals(run.mode) && lastDone != null && !lastDone.isBefore(config.through())) {
-            throw new IllegalStateException("mode initial: shop already holds data through " + lastDone
-                    + " (use incremental or reload)");
-        }
         if ("initial".equals(run.mode) && lastDone != null) {
             LOG.info("Generator initial: resuming the history after {}", lastDone);
-        }
-        if ("incremental".equals(run.mode) && lastDone == null) {
-            run.mode = "initial";
         }
         LocalDate from = lastDone == null ? config.through().minusDays(config.historyDays() - 1L)
                 : lastDone.plusDays(1);
@@ -166,11 +247,8 @@ public final class ShopGenerator {
         return new Plan(from, to, export, perCommit);
     }
 
-    /** The plan's days, {@code perCommit} at a time, with a progress line every {@code progressEveryMillis}. */
-    private void generate(Run run, Plan plan) throws Exception {
-        long total = plan.days();
-        long t0 = System.nanoTime();
-        long lastReport = System.currentTimeMillis();
+    /** The plan's days, {@code perCommit} at a time; {@code history} is recorded with the first commit, if any. */
+    private void generate(Run run, Plan plan, ShopTables.HistorySettings history) throws Exception {
         try (ParquetUploads parquet = new ParquetUploads(s3)) {
             for (LocalDate d = plan.from(); !d.isAfter(plan.to()); ) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -179,9 +257,11 @@ public final class ShopGenerator {
                 LocalDate end = d.plusDays(plan.perCommit() - 1L).isAfter(plan.to()) ? plan.to()
                         : d.plusDays(plan.perCommit() - 1L);
                 if (plan.export()) {
+                    progress.doing("waiting for the pipeline to collect the export before " + d);
                     gate.awaitPreviousCollected(d);
                 }
-                Map<String, Long> chunk = commitDays(d, end, plan.export(), parquet);
+                Map<String, Long> chunk = commitDays(d, end, plan.export(), parquet, run.first == null ? history
+                        : null);
                 chunk.forEach((k, v) -> run.records.merge(k, v, Long::sum));
                 chunk.forEach((table, rows) -> {
                     if (!"export_files".equals(table)) { // a count of files, not of rows
@@ -193,11 +273,7 @@ public final class ShopGenerator {
                 }
                 run.last = end;
                 run.days += (int) (end.toEpochDay() - d.toEpochDay() + 1);
-                long now = System.currentTimeMillis();
-                if (now - lastReport >= progressEveryMillis || run.days == total) {
-                    lastReport = now;
-                    logProgress(run.days, total, run.records, System.nanoTime() - t0);
-                }
+                progress.committed(run.days, run.records);
                 d = end.plusDays(1);
             }
         }
@@ -208,22 +284,31 @@ public final class ShopGenerator {
      * {@code to}, so a commit of several days writes the same tables as several commits of one day. Parquet files and
      * exports are written before the commit. Returns the rows (and export files) per table.
      */
-    private Map<String, Long> commitDays(LocalDate from, LocalDate to, boolean export, ParquetUploads parquet)
-            throws Exception {
+    private Map<String, Long> commitDays(LocalDate from, LocalDate to, boolean export, ParquetUploads parquet,
+            ShopTables.HistorySettings history) throws Exception {
         DaySimulation simulation = new DaySimulation(config, state);
-        DaySimulation.Commit commit = simulation.simulate((int) from.toEpochDay(), (int) to.toEpochDay(),
-                parquet::upload);
+        DaySimulation.Commit commit = simulation.simulate((int) from.toEpochDay(), (int) to.toEpochDay(), day -> {
+            parquet.upload(day);
+            progress.simulated(day.date());
+        });
         List<String> exported = List.of();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                progress.doing("writing " + from + ".." + to + " to PostgreSQL");
                 ShopTables.write(c, commit);
                 if (export) {
+                    progress.doing("exporting " + to);
                     exported = new DayExport(c, s3, incoming, config.exportOrderFiles(), config.exportItemFiles())
                             .write(to, commit.changedOrderIds);
                 }
                 ShopTables.markGenerated(c, commit);
+                if (history != null) {
+                    ShopTables.recordHistorySettings(c, history);
+                }
+                progress.doing("waiting for the Parquet files of " + from + ".." + to);
                 parquet.awaitAll(); // a day is marked done only after its Parquet files exist
+                progress.doing("committing " + from + ".." + to);
                 c.commit();
                 gate.exported(exported);
             } catch (Exception e) {
@@ -248,16 +333,6 @@ public final class ShopGenerator {
         return counts;
     }
 
-    private void logProgress(int days, long total, Map<String, Long> records, long nanos) {
-        double secs = Math.max(1e-9, nanos / 1e9);
-        StringBuilder rates = new StringBuilder();
-        for (String t : TABLES) {
-            rates.append(' ').append(t).append(' ').append(Math.round(records.get(t) / secs)).append("/s");
-        }
-        long eta = Math.round(secs / days * (total - days));
-        LOG.info("Generator progress: {}/{} days,{}, ETA {}s", days, total, rates, eta);
-    }
-
     private void writeRunLog(RunResult r, Instant started) {
         StringBuilder j = new StringBuilder("{");
         j.append("\"run_date\":\"").append(started).append('"');
@@ -266,7 +341,8 @@ public final class ShopGenerator {
         j.append(",\"first_processed_date\":").append(r.firstDay() == null ? "null" : "\"" + r.firstDay() + "\"");
         j.append(",\"last_processed_date\":").append(r.lastDay() == null ? "null" : "\"" + r.lastDay() + "\"");
         j.append(",\"days\":").append(r.days());
-        j.append(",\"seed\":").append(config.seed()).append(",\"scale\":").append(config.scale());
+        j.append(",\"seed\":").append(r.seed()).append(",\"scale\":").append(r.scale());
+        j.append(",\"settings\":\"").append(r.settings()).append('"');
         j.append(",\"duration_ms\":").append(r.millis());
         j.append(",\"records\":{");
         boolean firstEntry = true;
@@ -281,7 +357,7 @@ public final class ShopGenerator {
         }
         j.append("}\n");
         s3.put(r.runLogKey(), j.toString().getBytes(StandardCharsets.UTF_8), "application/json");
-        LOG.info("Generator run {} {}: {} day(s) through {}, {} -> {}", r.mode(), r.status(), r.days(), r.lastDay(),
-                r.records(), r.runLogKey());
+        LOG.info("Generator run {} {}: {}, {} -> {}", r.mode(), r.status(),
+                r.error() != null ? r.error() : r.describe(), r.records(), r.runLogKey());
     }
 }

@@ -54,29 +54,45 @@ final class ShopModel {
     static final byte REGULAR = 1;
     static final byte VIP = 2;
 
-    /** Order statuses; an order's status is a function of its first status, its id and its age. */
-    static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "refunded", "cancelled"};
+    /**
+     * Order statuses; an order's status is a function of its first status, its id, its age and the return rate. The
+     * index orders them: a status never goes back to a lower one (cancelled, refunded and returned are final).
+     */
+    static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "refunded", "cancelled",
+        "returned"};
     static final byte PENDING = 0;
     static final byte PROCESSING = 1;
     static final byte SHIPPED = 2;
     static final byte DELIVERED = 3;
     static final byte REFUNDED = 4;
     static final byte CANCELLED = 5;
+    static final byte RETURNED = 6;
+    /**
+     * A returned order is returned (the customer opens the return, or refuses the delivery) 1 to 3 days after it was
+     * placed, the day chosen by a hash of its id; the status says so from that day. Refunds, by contrast, come after
+     * 10 days: returns are what shows in the first days of a history (the demo's three).
+     */
+    static final int RETURN_AGE_MIN = 1;
+    static final int RETURN_AGE_SPAN = 3;
     /** Age in days at which an order reaches PROCESSING, SHIPPED, DELIVERED, REFUNDED (index = status). */
-    static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0};
+    static final int[] STATUS_AGE = {0, 1, 2, 4, 10, 0, RETURN_AGE_MIN};
     /** Orders older than this never change again. */
     static final int LAST_CHANGE_AGE = 10;
 
     private ShopModel() {
     }
 
-    /** The status on {@code day} of an order placed on {@code orderDay} whose status was {@code before} earlier. */
-    static byte statusOn(long orderId, int orderDay, byte before, int day) {
+    /**
+     * The status on {@code day} of an order placed on {@code orderDay} whose status was {@code before} earlier;
+     * {@code returnBasisPoints} is the share of orders returned, in 1/10,000.
+     */
+    static byte statusOn(long orderId, int orderDay, byte before, int day, int returnBasisPoints) {
         if (before == CANCELLED) {
             return CANCELLED;
         }
         int age = day - orderDay;
-        byte byAge = age >= STATUS_AGE[REFUNDED] && refunded(orderId) ? REFUNDED
+        byte byAge = returned(orderId, returnBasisPoints) && age >= returnAge(orderId) ? RETURNED
+                : age >= STATUS_AGE[REFUNDED] && refunded(orderId) ? REFUNDED
                 : age >= STATUS_AGE[DELIVERED] ? DELIVERED
                 : age >= STATUS_AGE[SHIPPED] ? SHIPPED
                 : age >= STATUS_AGE[PROCESSING] ? PROCESSING : before;
@@ -86,6 +102,30 @@ final class ShopModel {
     /** 6% of orders, chosen by a multiplicative hash of the id (the same in SQL and Java). */
     static boolean refunded(long orderId) {
         return Math.floorMod(orderId * 2654435761L, 100L) < Math.round(REFUND_SHARE * 100);
+    }
+
+    /**
+     * {@code returnBasisPoints}/10,000 of all orders, never a refunded one, chosen by a second hash of the id (a
+     * SplitMix64 finalizer, so neighbouring ids are independent), like the refunds independent of the seed.
+     */
+    static boolean returned(long orderId, int returnBasisPoints) {
+        if (returnBasisPoints <= 0 || refunded(orderId)) {
+            return false;
+        }
+        long among = Math.round(returnBasisPoints / (1 - REFUND_SHARE)); // of the orders that are not refunded
+        return Math.floorMod(returnHash(orderId) >>> 16, 10_000L) < among;
+    }
+
+    /** The age in days at which a returned order is returned. */
+    static int returnAge(long orderId) {
+        return RETURN_AGE_MIN + (int) Math.floorMod(returnHash(orderId) >>> 40, (long) RETURN_AGE_SPAN);
+    }
+
+    private static long returnHash(long orderId) {
+        long z = orderId * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     static boolean subscriber(long seed, long customerId) {

@@ -48,6 +48,30 @@ final class ShopTables {
         }
     }
 
+    /** The scale and seed the history was generated with, as its initial run recorded them. */
+    record HistorySettings(long seed, double scale, LocalDate firstDay) {
+    }
+
+    /** The shop's recorded history settings, or null (an empty shop, or one generated before they were recorded). */
+    HistorySettings historySettings() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT seed, scale, first_day FROM shop.generator_settings")) {
+            return rs.next() ? new HistorySettings(rs.getLong(1), rs.getDouble(2), rs.getDate(3).toLocalDate())
+                    : null;
+        }
+    }
+
+    /** Records the history's settings (once: a resumed initial run keeps the first record). */
+    static void recordHistorySettings(Connection c, HistorySettings settings) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO shop.generator_settings (seed, scale, first_day) "
+                + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setLong(1, settings.seed());
+            ps.setDouble(2, settings.scale());
+            ps.setDate(3, Date.valueOf(settings.firstDay()));
+            ps.executeUpdate();
+        }
+    }
+
     /** The in-memory state as of the last day committed. */
     ShopState loadState(long seed, LocalDate lastDone) throws SQLException {
         ShopState state = new ShopState(seed);

@@ -39,7 +39,14 @@ final class Snapshots {
         {"products", SnapshotRows.Product.class, "product_id"},
         {"orders", SnapshotRows.Order.class, "order_id"},
         {"order_items", SnapshotRows.OrderItem.class, "order_id, line_no"},
-        {"generated_days", SnapshotRows.GeneratedDay.class, "day"}};
+        {"generated_days", SnapshotRows.GeneratedDay.class, "day"},
+        {"generator_settings", SnapshotRows.GeneratorSettings.class, "first_day"}};
+    /** Tables a reload accepts without a snapshot (snapshots written before the table existed). */
+    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("generator_settings");
+    /** PostgreSQL's text form of a timestamp, as COPY writes and reads it. */
+    private static final java.time.format.DateTimeFormatter TIMESTAMP = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .appendFraction(java.time.temporal.ChronoField.MICRO_OF_SECOND, 0, 6, true).toFormatter();
 
     private final DataSource dataSource;
     private final S3Objects s3;
@@ -85,7 +92,8 @@ final class Snapshots {
         }
         Constructor<?> ctor = type.getDeclaredConstructor(types);
         long rows = 0;
-        try (OutputStream out = Files.newOutputStream(file); CarpetWriter w = new CarpetWriter(out, type)) {
+        try (OutputStream out = Files.newOutputStream(file); CarpetWriter w = new CarpetWriter.Builder(out, type)
+                .withDefaultTimeUnit(com.jerolba.carpet.TimeUnit.MICROS).build()) {
             CopyOut cp = copy.copyOut("COPY (SELECT * FROM shop." + table + " ORDER BY " + order + ") TO STDOUT");
             byte[] line;
             Object[] args = new Object[types.length];
@@ -93,8 +101,7 @@ final class Snapshots {
                 String s = new String(line, StandardCharsets.UTF_8);
                 String[] f = s.substring(0, s.length() - 1).split("\t", -1);
                 for (int i = 0; i < types.length; i++) {
-                    args[i] = types[i] == long.class ? Long.parseLong(f[i])
-                            : types[i] == int.class ? Integer.parseInt(f[i]) : f[i];
+                    args[i] = fromText(types[i], f[i]);
                 }
                 w.write(ctor.newInstance(args));
                 rows++;
@@ -103,11 +110,48 @@ final class Snapshots {
         return rows;
     }
 
+    /** A column of COPY's text output as its record component's type. */
+    static Object fromText(Class<?> type, String text) {
+        if (type == long.class) {
+            return Long.parseLong(text);
+        }
+        if (type == int.class) {
+            return Integer.parseInt(text);
+        }
+        if (type == double.class) {
+            return Double.parseDouble(text);
+        }
+        if (type == java.math.BigDecimal.class) {
+            return new java.math.BigDecimal(text);
+        }
+        if (type == java.time.LocalDate.class) {
+            return java.time.LocalDate.parse(text);
+        }
+        if (type == java.time.LocalDateTime.class) {
+            return java.time.LocalDateTime.parse(text, TIMESTAMP);
+        }
+        return text;
+    }
+
+    /** A record component's value as COPY's text input. */
+    static String toText(Object value) {
+        if (value instanceof java.math.BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof java.time.LocalDateTime t) {
+            return TIMESTAMP.format(t);
+        }
+        return String.valueOf(value);
+    }
+
     /** Replaces the tables with the snapshots, in one transaction. */
     void reload(Map<String, Long> records) throws Exception {
         long t0 = System.nanoTime();
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (Object[] t : TABLES) {
-            if (s3.list(PREFIX + t[0] + ".parquet").isEmpty()) {
+            if (!s3.list(PREFIX + t[0] + ".parquet").isEmpty()) {
+                present.add((String) t[0]);
+            } else if (!OPTIONAL.contains(t[0])) {
                 throw new IllegalStateException("no snapshot " + PREFIX + t[0] + ".parquet: run the generator first");
             }
         }
@@ -116,11 +160,14 @@ final class Snapshots {
             try {
                 try (Statement s = c.createStatement()) {
                     s.execute("TRUNCATE shop.order_items, shop.orders, shop.products, shop.customers, "
-                            + "shop.generated_days");
+                            + "shop.generated_days, shop.generator_settings");
                 }
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                 for (Object[] t : TABLES) {
                     String table = (String) t[0];
+                    if (!present.contains(table)) {
+                        continue;
+                    }
                     Path tmp = Files.createTempFile("snapshot-", ".parquet");
                     try {
                         try (InputStream in = s3.open(PREFIX + table + ".parquet")) {
@@ -153,7 +200,7 @@ final class Snapshots {
                 if (i > 0) {
                     buf.append('\t');
                 }
-                buf.append(components[i].getAccessor().invoke(row));
+                buf.append(toText(components[i].getAccessor().invoke(row)));
             }
             buf.append('\n');
             rows++;

@@ -1,6 +1,7 @@
 package io.ecompipeline.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -136,6 +137,51 @@ class GeneratorTest {
     }
 
     @Test
+    void theHistorysScaleAndSeedAreKeptRefusalsAreClearAndNothingToDoIsSaidSo() throws Exception {
+        try (TestPipeline p = fresh()) {
+            GeneratorService g = p.bean("shopGenerator", GeneratorService.class);
+            assertThatThrownBy(() -> g.run(g.with(Map.of("mode", "incremental")), true))
+                    .isInstanceOf(ShopGenerator.Refused.class).hasMessageContaining("the shop is empty");
+            assertThat(count("SELECT count(*) FROM shop.generated_days")).as("nothing ran").isZero();
+
+            ShopGenerator.RunResult history = generate(p, Map.of("days", "5", "scale", "0.1", "seed", "9",
+                    "through", THROUGH.minusDays(3).toString()));
+            assertThat(history.settings()).isEqualTo("scale 0.1 and seed 9 (given)");
+            assertThat(count("SELECT count(*) FROM shop.generator_settings WHERE seed = 9 AND scale = 0.1 "
+                    + "AND first_day = date '" + THROUGH.minusDays(7) + "'")).isEqualTo(1);
+
+            // no --scale or --seed: the history's, not the configured 1.0 and 42
+            ShopGenerator.RunResult later = g.run(g.with(Map.of("mode", "incremental", "export", "false",
+                    "through", THROUGH.toString())), true);
+            assertThat(later.days()).isEqualTo(3);
+            assertThat(later.scale()).isEqualTo(0.1);
+            assertThat(later.seed()).isEqualTo(9);
+            assertThat(later.settings()).isEqualTo("scale 0.1 and seed 9 (the history's)");
+            assertThat(later.describe()).isEqualTo("3 day(s) 2026-03-29..2026-03-31, scale 0.1 and seed 9 "
+                    + "(the history's)");
+            assertThat(count("SELECT max(orders) FROM shop.generated_days")).as("scale 0.1: about 80 orders a day")
+                    .isLessThan(100);
+            assertThat(count("SELECT count(*) FROM shop.generator_settings")).isEqualTo(1);
+
+            // up to date: said so, no "0 day(s) null.."
+            ShopGenerator.RunResult none = g.run(g.with(Map.of("mode", "incremental", "scale", "0.2",
+                    "export", "false", "through", THROUGH.toString())), true);
+            assertThat(none.days()).isZero();
+            assertThat(none.describe()).isEqualTo("nothing to generate: the shop is up to date through " + THROUGH);
+            assertThat(none.settings()).isEqualTo("scale 0.2 (given; the history's is 0.1), seed 9 (the history's)");
+
+            // never a day after today, whatever the configuration says
+            LocalDate tomorrow = LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+            assertThatThrownBy(() -> g.run(g.defaults().withThrough(tomorrow), true))
+                    .isInstanceOf(ShopGenerator.Refused.class).hasMessageContaining("is after today");
+            assertThat(count("SELECT max(day) FROM shop.generated_days WHERE day > date '" + THROUGH + "'"))
+                    .isZero();
+            assertThat(p.objects().keySet()).filteredOn(k -> k.startsWith("logs/operations/run_"))
+                    .anySatisfy(k -> assertThat(p.object(k)).contains("\"status\":\"refused\""));
+        }
+    }
+
+    @Test
     void aGeneratorKilledMidRunResumesWithoutDuplicatesOrGaps() throws Exception {
         Map<String, String> run = Map.of("days", "100", "days-per-commit", "1");
         Map<String, String> whole;
@@ -184,6 +230,17 @@ class GeneratorTest {
         Path f = Files.write(work.resolve("rows.parquet"), parquet);
         Class<?> type = key.startsWith("source/payments/") ? PaymentRecord.class : ShipmentRecord.class;
         return new com.jerolba.carpet.CarpetReader<>(f.toFile(), type).toList();
+    }
+
+    /** Column name to DuckDB type of a Parquet file (or glob). */
+    static Map<String, String> types(Statement duck, String parquet) throws Exception {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (ResultSet rs = duck.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + parquet + "')")) {
+            while (rs.next()) {
+                types.put(rs.getString("column_name"), rs.getString("column_type"));
+            }
+        }
+        return types;
     }
 
     static boolean tableExists() throws Exception {
@@ -273,6 +330,35 @@ class GeneratorTest {
                     assertThat(rs.getLong(1)).isEqualTo(sql.get("shipped").longValue());
                     assertThat(rs.getLong(2)).isEqualTo(sql.get("shipped").longValue());
                 }
+                // logical types, so that Athena, Spark or DuckDB need no cast
+                assertThat(types(st, dir + "/payments/*/*.parquet")).containsAllEntriesOf(Map.of(
+                        "payment_id", "BIGINT", "order_id", "BIGINT", "customer_id", "BIGINT",
+                        "payment_date", "DATE", "amount", "DECIMAL(14,2)", "method", "VARCHAR"));
+                assertThat(types(st, dir + "/shipments/*/*.parquet")).containsAllEntriesOf(Map.of(
+                        "shipment_id", "BIGINT", "ship_date", "DATE", "expected_delivery", "DATE"));
+                Path snapshots = Files.createDirectories(work.resolve("snapshots"));
+                for (String table : List.of("customers", "products", "orders", "order_items", "generated_days",
+                        "generator_settings")) {
+                    Files.write(snapshots.resolve(table + ".parquet"),
+                            p.objects().get("snapshots/shop/" + table + ".parquet"));
+                }
+                assertThat(types(st, snapshots + "/orders.parquet")).containsAllEntriesOf(Map.of(
+                        "order_id", "BIGINT", "customer_id", "BIGINT", "order_date", "DATE",
+                        "order_time", "TIMESTAMP", "total_amount", "DECIMAL(14,2)", "tax", "DECIMAL(14,2)",
+                        "updated_at", "TIMESTAMP"));
+                assertThat(types(st, snapshots + "/customers.parquet")).containsAllEntriesOf(Map.of(
+                        "registration_date", "DATE", "lifetime_value", "DECIMAL(14,2)", "created_at", "TIMESTAMP"));
+                assertThat(types(st, snapshots + "/products.parquet")).containsAllEntriesOf(Map.of(
+                        "price", "DECIMAL(12,2)", "cost", "DECIMAL(12,2)"));
+                assertThat(types(st, snapshots + "/order_items.parquet")).containsAllEntriesOf(Map.of(
+                        "unit_price", "DECIMAL(12,2)", "subtotal", "DECIMAL(14,2)", "created_at", "TIMESTAMP"));
+                assertThat(types(st, snapshots + "/generated_days.parquet")).containsAllEntriesOf(Map.of(
+                        "day", "DATE", "generated_at", "TIMESTAMP"));
+                try (ResultSet rs = st.executeQuery("SELECT sum(total_amount) FROM read_parquet('" + snapshots
+                        + "/orders.parquet')")) {
+                    rs.next();
+                    assertThat(rs.getBigDecimal(1)).isEqualByComparingTo(sql.get("total"));
+                }
             }
             // reload: the tables come back from the Parquet snapshots, identical
             try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
@@ -283,7 +369,9 @@ class GeneratorTest {
             assertThat(checksums(p)).isNotEqualTo(before);
             ShopGenerator.RunResult r = generate(p, Map.of("mode", "reload"));
             assertThat(r.mode()).isEqualTo("reload");
+            assertThat(r.describe()).isEqualTo("shop reloaded from the snapshots, through " + THROUGH);
             assertThat(checksums(p)).isEqualTo(before);
+            assertThat(count("SELECT count(*) FROM shop.generator_settings WHERE seed = 7")).isEqualTo(1);
         }
     }
 

@@ -80,22 +80,61 @@ class ShopStateTest {
     @Test
     void ordersMoveOnWithAgeAndCancelledOnesStay() {
         long kept = 1;
-        while (ShopModel.refunded(kept)) {
+        while (ShopModel.refunded(kept) || ShopModel.returned(kept, BP)) {
             kept++;
         }
         long refunded = 1;
         while (!ShopModel.refunded(refunded)) {
             refunded++;
         }
-        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PENDING, DAY0)).isEqualTo(ShopModel.PENDING);
-        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PENDING, DAY0 + 1)).isEqualTo(ShopModel.PROCESSING);
-        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 2)).isEqualTo(ShopModel.SHIPPED);
-        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 4)).isEqualTo(ShopModel.DELIVERED);
-        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 400)).isEqualTo(ShopModel.DELIVERED);
-        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.PROCESSING, DAY0 + 9)).isEqualTo(ShopModel.DELIVERED);
-        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.PROCESSING, DAY0 + 10)).isEqualTo(ShopModel.REFUNDED);
-        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.CANCELLED, DAY0 + 10)).isEqualTo(ShopModel.CANCELLED);
+        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PENDING, DAY0, BP)).isEqualTo(ShopModel.PENDING);
+        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PENDING, DAY0 + 1, BP)).isEqualTo(ShopModel.PROCESSING);
+        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 2, BP)).isEqualTo(ShopModel.SHIPPED);
+        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 4, BP)).isEqualTo(ShopModel.DELIVERED);
+        assertThat(ShopModel.statusOn(kept, DAY0, ShopModel.PROCESSING, DAY0 + 400, BP))
+                .isEqualTo(ShopModel.DELIVERED);
+        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.PROCESSING, DAY0 + 9, BP))
+                .isEqualTo(ShopModel.DELIVERED);
+        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.PROCESSING, DAY0 + 10, BP))
+                .isEqualTo(ShopModel.REFUNDED);
+        assertThat(ShopModel.statusOn(refunded, DAY0, ShopModel.CANCELLED, DAY0 + 10, BP))
+                .isEqualTo(ShopModel.CANCELLED);
         long refunds = java.util.stream.LongStream.rangeClosed(1, 100_000).filter(ShopModel::refunded).count();
         assertThat(refunds).isBetween(5_000L, 7_000L);
+    }
+
+    /** The default return rate, 8%, in basis points. */
+    static final int BP = 800;
+
+    @Test
+    void returnedOrdersAreReturnedOneToThreeDaysAfterTheOrderAtTheConfiguredRateAndNeverAlsoRefunded() {
+        long returned = 1;
+        while (!ShopModel.returned(returned, BP)) {
+            returned++;
+        }
+        int age = ShopModel.returnAge(returned);
+        assertThat(age).isBetween(1, 3);
+        assertThat(ShopModel.statusOn(returned, DAY0, ShopModel.PROCESSING, DAY0 + age - 1, BP))
+                .isNotEqualTo(ShopModel.RETURNED);
+        assertThat(ShopModel.statusOn(returned, DAY0, ShopModel.PROCESSING, DAY0 + age, BP))
+                .isEqualTo(ShopModel.RETURNED);
+        assertThat(ShopModel.statusOn(returned, DAY0, ShopModel.PROCESSING, DAY0 + 400, BP))
+                .as("returned is final").isEqualTo(ShopModel.RETURNED);
+        assertThat(ShopModel.statusOn(returned, DAY0, ShopModel.CANCELLED, DAY0 + age, BP))
+                .isEqualTo(ShopModel.CANCELLED);
+        assertThat(ShopModel.statusOn(returned, DAY0, ShopModel.PROCESSING, DAY0 + 400, 0))
+                .as("rate 0: no returns").isNotEqualTo(ShopModel.RETURNED);
+        for (int bp : new int[] {0, 300, 800, 2_000}) {
+            long n = java.util.stream.LongStream.rangeClosed(1, 100_000).filter(id -> ShopModel.returned(id, bp))
+                    .count();
+            assertThat(n).as("returns at %d bp", bp).isBetween(bp * 10L - 600, bp * 10L + 600);
+        }
+        assertThat(java.util.stream.LongStream.rangeClosed(1, 100_000)
+                .filter(id -> ShopModel.returned(id, BP) && ShopModel.refunded(id)).count()).isZero();
+        java.util.Map<Integer, Long> byAge = java.util.stream.LongStream.rangeClosed(1, 100_000)
+                .filter(id -> ShopModel.returned(id, BP)).boxed()
+                .collect(java.util.stream.Collectors.groupingBy(ShopModel::returnAge,
+                        java.util.stream.Collectors.counting()));
+        assertThat(byAge.keySet()).containsExactlyInAnyOrder(1, 2, 3);
     }
 }
