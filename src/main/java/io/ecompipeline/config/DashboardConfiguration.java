@@ -38,7 +38,7 @@ public class DashboardConfiguration implements CamelConfiguration {
                         + settings.getInt("pipeline.batch.min-order-files") + " orders and "
                         + settings.getInt("pipeline.batch.min-item-files") + " items files");
         registry.bind("dashboardApi", new DashboardApi(data, openBatch, settings.getInt("pipeline.dashboard.days"),
-                settings.getInt("pipeline.dashboard.max-days")));
+                settings.getInt("pipeline.dashboard.max-days"), settings.get("pipeline.dashboard.currency")));
         registry.bind("dashboardRejectedRows", new RejectedRows(s3, settings.get("pipeline.prefix.rejected")));
         registry.bind("dashboardAssets", new DashboardAssets());
         registry.bind(DashboardHttpEngine.NAME, new DashboardHttpEngine());

@@ -21,12 +21,14 @@ public class DashboardApi {
     private final OpenBatchStatus openBatch;
     private final int defaultDays;
     private final int maxDays;
+    private final String currency;
 
-    public DashboardApi(DashboardData data, OpenBatchStatus openBatch, int defaultDays, int maxDays) {
+    public DashboardApi(DashboardData data, OpenBatchStatus openBatch, int defaultDays, int maxDays, String currency) {
         this.data = data;
         this.openBatch = openBatch;
         this.defaultDays = defaultDays;
         this.maxDays = maxDays;
+        this.currency = currency;
     }
 
     /** OrderKPIs items of the range (shop-wide; the category does not apply), oldest first. */
@@ -62,6 +64,7 @@ public class DashboardApi {
         summary.put("previous", period(previous));
         summary.put("category", one ? category : null);
         summary.put("categories", all);
+        summary.put("currency", currency);
         summary.put("totals", current);
         summary.put("previous_totals", before);
         summary.put("change", KpiTotals.change(current, before));
