@@ -44,8 +44,9 @@ async function view(page, after) {
       charts: Object.fromEntries(Object.entries(d.charts).map(([name, chart]) => [name, {
         type: chart.config.type,
         xType: chart.options.scales?.x?.type ?? null,
-        xMin: chart.options.scales?.x?.type === 'linear' ? date(chart.options.scales.x.min) : null,
-        xMax: chart.options.scales?.x?.type === 'linear' ? date(chart.options.scales.x.max) : null,
+        xMin: chart.options.scales?.x?.min ?? null,
+        xMax: chart.options.scales?.x?.max ?? null,
+        xTicks: chart.scales.x?.ticks?.map(t => t.label) ?? null,
         labels: chart.data.labels ?? null,
         datasets: chart.data.datasets.map(s => ({ label: s.label, spanGaps: s.spanGaps ?? null,
           data: s.data.map(p => p !== null && typeof p === 'object' ? [date(p.x), p.y] : p) })),

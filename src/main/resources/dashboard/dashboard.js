@@ -1,7 +1,7 @@
 // The KPI dashboard: fetches the JSON endpoints of routes/dashboard.camel.yaml for the range and category in the page's
 // own URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&category=C, so a view can be shared and reloads the same) and draws them with
-// Chart.js on a time axis: x is the day number, so days without data are gaps (never joined across) and a range shows
-// its real length. window.dashboard exposes the Chart instances, the data and the CSV of the view, so a test (or a
+// Chart.js on a time axis: x is the day number, so a range shows its real length and days without data are gaps
+// (never joined across). window.dashboard exposes the Chart instances, the data and the CSV of the view, so a test (or a
 // person in the console) can read exactly what the page holds.
 'use strict';
 
@@ -67,16 +67,24 @@ async function fetchJson(name, params) {
 
 // --- charts on a time axis
 
-/** Chart.js options with x as the day number from..to: ticks and tooltips show dates. */
+/**
+ * Chart.js options with x as the day number from..to (half a day of margin, so a point on the first or last day is
+ * whole): ticks fall on days and show dates, as do tooltips.
+ */
 function timeOptions(range, y) {
-  let min = dayOf(range.from);
-  let max = dayOf(range.to);
-  if (min === max) { min -= 1; max += 1; }
+  const first = dayOf(range.from);
+  const last = dayOf(range.to);
+  const step = Math.max(1, Math.ceil((last - first + 1) / 12));
   return {
     parsing: false,
     scales: {
-      x: { type: 'linear', min, max, ticks: { stepSize: Math.max(1, Math.ceil((max - min) / 12)),
-        callback: v => Number.isInteger(v) ? dateOf(v) : '' } },
+      x: { type: 'linear', min: first - 0.5, max: last + 0.5,
+        afterBuildTicks: axis => {
+          const ticks = [];
+          for (let day = first; day <= last; day += step) ticks.push({ value: day });
+          axis.ticks = ticks;
+        },
+        ticks: { autoSkip: true, maxRotation: 0, callback: v => dateOf(v) } },
       y: Object.assign({ beginAtZero: true }, y),
     },
     plugins: { tooltip: { callbacks: { title: items => items.length ? dateOf(items[0].parsed.x) : '' } } },
@@ -84,14 +92,22 @@ function timeOptions(range, y) {
 }
 
 /**
- * A line over days: points one day apart are joined, a longer gap is left open (spanGaps counts in x units, days);
- * the newest order date, which may still be incomplete, is drawn dashed with a hollow point.
+ * A line over days: a day without data between two days with data gets a null point, so the line breaks there
+ * instead of joining across (Chart.js joins consecutive points whatever their distance); the newest order date,
+ * which may still be incomplete, is drawn dashed with a larger hollow point rather than looking like a fall.
  */
 function timeDataset(label, points, i, partialDay, extra) {
   const color = PALETTE[i % PALETTE.length];
+  const data = [];
+  points.forEach((p, k) => {
+    if (k > 0 && p.x - points[k - 1].x > 1) data.push({ x: points[k - 1].x + 1, y: null });
+    data.push(p);
+  });
+  const partial = ctx => ctx.raw && ctx.raw.x === partialDay;
   return Object.assign({
-    label, data: points, borderColor: color, backgroundColor: color, spanGaps: 1, pointRadius: 2.5,
-    pointBackgroundColor: ctx => ctx.raw && ctx.raw.x === partialDay ? '#fff' : color,
+    label, data, borderColor: color, backgroundColor: color, spanGaps: false,
+    pointRadius: ctx => partial(ctx) ? 4 : 3, pointBorderWidth: ctx => partial(ctx) ? 2 : 1,
+    pointBackgroundColor: ctx => partial(ctx) ? '#fff' : color,
     segment: { borderDash: ctx => ctx.p1.parsed.x === partialDay ? [5, 4] : undefined },
   }, extra || {});
 }
@@ -255,7 +271,7 @@ function drawBatches(batches) {
   draw('batchRejected', 'batch-rejected', 'bar', {
     labels: finished.map(b => b.batch_id),
     datasets: [{ label: 'rejected rows', data: finished.map(b => b.report.totals.rows_rejected),
-      backgroundColor: PALETTE[2] }]
+      backgroundColor: PALETTE[2], maxBarThickness: 60 }]
   }, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } });
 
   document.querySelector('#batches tbody').replaceChildren(...batches.map(b => {
