@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The beans behind the KPI dashboard's routes (routes/dashboard.camel.yaml), over the clients AwsConfiguration and DatabaseConfiguration make, and the
- * platform-http engine that serves them on the dashboard's port.
+ * platform-http engine that serves them on the dashboard's port. The open batch is read from IngestConfiguration's
+ * batchCompletion, looked up per request (it is bound lazily), so the dashboard needs no change there.
  */
 public class DashboardConfiguration implements CamelConfiguration {
 
