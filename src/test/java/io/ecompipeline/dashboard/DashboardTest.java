@@ -53,6 +53,8 @@ class DashboardTest {
                 + "1,100,2024-03-01,30.00,delivered\n2,101,2024-03-01,20.00,returned\n3,102,not-a-date,5.00,delivered\n");
         Files.writeString(in.resolve("order_items_1.csv"),
                 "order_id,product_id,quantity,unit_price\n1,1,1,10.00\n1,2,1,20.00\n2,2,1,20.00\n");
+        // quarantined whole: no order_date column
+        Files.writeString(in.resolve("orders_2.csv"), "order_id,user_id,total_amount,status\n7,100,5.00,delivered\n");
 
         JsonNode result;
         String batchId;
@@ -86,8 +88,14 @@ class DashboardTest {
             result = openInChromium(base + "/dashboard", "dashboard.png",
                     "{\"from\":\"2024-03-02\",\"to\":\"2024-03-03\",\"category\":\"Books\"}");
 
-            // the link to the rejected rows works (served by the app, not an S3 URL)
-            JsonNode link = result.get("initial").get("quarantined").get(0);
+            // the quarantined file with its reason; the link to the rejected rows works (served by the app, not S3)
+            JsonNode quarantined = result.get("initial").get("quarantined");
+            assertThat(quarantined).hasSize(2);
+            assertThat(strings(quarantined.get(0).get("cells"))).startsWith(batchId, "incoming/orders_2.csv",
+                    "quarantined");
+            assertThat(quarantined.get(0).get("cells").get(3).asText()).startsWith("missing_column: ")
+                    .contains("order_date");
+            JsonNode link = quarantined.get(1);
             assertThat(strings(link.get("cells"))).startsWith(batchId, "incoming/orders_1.csv", "archived",
                     "1 row(s) rejected");
             String href = link.get("links").get(0).asText();
@@ -163,8 +171,13 @@ class DashboardTest {
         // the batch and its quality report: 8 rows read, one rejected for its date
         assertThat(strings(charts.get("batchRejected").get("labels"))).containsExactly(batchId);
         assertThat(page.get("batches")).hasSize(1);
-        assertThat(strings(page.get("batches").get(0))).startsWith(batchId, "finished").contains("3", "0", "8", "7",
-                "1", "invalid_order_date: 1", "2024-03-01");
+        // batch, status, first file, files 4, archived 3, quarantined 1, rows read, accepted 7, rejected, reasons, dates
+        List<String> batchRow = strings(page.get("batches").get(0));
+        assertThat(batchRow).startsWith(batchId, "finished").contains("invalid_order_date: 1", "2024-03-01");
+        assertThat(batchRow.subList(3, 6)).containsExactly("4", "3", "1");
+        assertThat(batchRow.get(7)).isEqualTo("7");
+        assertThat(charts.get("batchRejected").get("datasets").get(0).get("data").get(0).asText())
+                .isEqualTo(batchRow.get(8));
 
         // the filters: Books over 2024-03-02..03; the URL says so, the charts and totals follow
         JsonNode filtered = result.get("filtered");
