@@ -7,12 +7,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -21,16 +21,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.common.S3Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * What the KPI dashboard shows, read where the pipeline keeps it: the KPI items from DynamoDB (the last
- * {@code days} order dates), the recent batches from {@code pipeline.batches} and each finished batch's quality
- * report from S3. Returns plain maps and lists for the JSON endpoints.
+ * What the KPI dashboard shows, read where the pipeline keeps it: the KPI items of a date range from DynamoDB (by
+ * key: BatchGetItem and Query, never a table scan, so a view costs the same on a table of ten years), the categories,
+ * newest order date and recent batches from PostgreSQL, and each finished batch's quality report from S3. Returns
+ * plain maps and lists for the JSON endpoints.
  */
 public class DashboardData {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** BatchGetItem takes at most 100 keys a request. */
+    static final int BATCH_GET_KEYS = 100;
     static final List<String> ORDER_FIELDS = List.of("order_date", "total_orders", "total_revenue", "return_rate",
             "unique_customers", "returned_orders", "total_items_sold", "batch_id");
     static final List<String> CATEGORY_FIELDS = List.of("category", "order_date", "daily_revenue", "avg_order_value",
@@ -42,29 +47,91 @@ public class DashboardData {
     private final DataSource dataSource;
     private final S3Objects s3;
     private final String reportsPrefix;
-    private final int days;
     private final int recentBatches;
 
     public DashboardData(DynamoDbClient dynamoDb, String orderTable, String categoryTable, DataSource dataSource,
-            S3Objects s3, String reportsPrefix, int days, int recentBatches) {
+            S3Objects s3, String reportsPrefix, int recentBatches) {
         this.dynamoDb = dynamoDb;
         this.orderTable = orderTable;
         this.categoryTable = categoryTable;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.reportsPrefix = reportsPrefix;
-        this.days = days;
         this.recentBatches = recentBatches;
     }
 
-    /** OrderKPIs items of the last {@code days} order dates, oldest first. */
-    public List<Map<String, Object>> orderKpis() {
-        return lastDays(scan(orderTable, ORDER_FIELDS));
+    /**
+     * OrderKPIs items of the range's dates, oldest first: BatchGetItem of the dates (at most 100 keys a request, and
+     * again for any keys DynamoDB left unprocessed), not a scan of the table.
+     */
+    public List<Map<String, Object>> orderKpis(DateRange range) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<LocalDate> dates = range.dates();
+        for (int i = 0; i < dates.size(); i += BATCH_GET_KEYS) {
+            List<Map<String, AttributeValue>> keys = dates.subList(i, Math.min(dates.size(), i + BATCH_GET_KEYS))
+                    .stream().map(d -> Map.of("order_date", AttributeValue.fromS(d.toString()))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(orderTable, KeysAndAttributes.builder().keys(keys).build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> ask = request;
+                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(ask));
+                response.responses().getOrDefault(orderTable, List.of()).forEach(item -> rows.add(row(item, ORDER_FIELDS)));
+                request = response.unprocessedKeys();
+            }
+        }
+        rows.sort(Comparator.comparing(r -> String.valueOf(r.get("order_date"))));
+        return rows;
     }
 
-    /** CategoryKPIs items of the last {@code days} order dates, by date then category. */
-    public List<Map<String, Object>> categoryKpis() {
-        return lastDays(scan(categoryTable, CATEGORY_FIELDS));
+    /**
+     * CategoryKPIs items of the range, by category then date: one Query per category ({@code category} = C and
+     * {@code order_date} between the range's ends), over the given categories.
+     */
+    public List<Map<String, Object>> categoryKpis(DateRange range, List<String> categories) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String category : categories) {
+            dynamoDb.queryPaginator(b -> b.tableName(categoryTable)
+                    .keyConditionExpression("category = :c AND order_date BETWEEN :f AND :t")
+                    .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(category),
+                            ":f", AttributeValue.fromS(range.from().toString()),
+                            ":t", AttributeValue.fromS(range.to().toString()))))
+                    .items().forEach(item -> rows.add(row(item, CATEGORY_FIELDS)));
+        }
+        return rows;
+    }
+
+    /**
+     * The categories that have CategoryKPIs items, from {@code pipeline.category_kpi_keys} (the pipeline keeps there
+     * exactly the keys it wrote, so a category whose items were all deleted is gone from it too).
+     */
+    public List<String> categories() throws SQLException {
+        List<String> categories = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT category FROM pipeline.category_kpi_keys ORDER BY category");
+                ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                categories.add(r.getString(1));
+            }
+        }
+        return categories;
+    }
+
+    /** The newest order date of the shop ({@code pipeline.orders}); null while it has no orders. */
+    public LocalDate newestOrderDate() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT max(order_date) FROM pipeline.orders"); ResultSet r = s.executeQuery()) {
+            r.next();
+            java.sql.Date newest = r.getDate(1);
+            return newest == null ? null : newest.toLocalDate();
+        }
+    }
+
+    /** When the last batch finished; null before the first. */
+    public String lastBatchFinished() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT max(updated_at) FROM pipeline.batches WHERE status = 'finished'"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return instant(r.getTimestamp(1));
+        }
     }
 
     /** The most recent batches, newest first, each with its quality report's totals once it has finished. */
@@ -107,43 +174,40 @@ public class DashboardData {
         summary.put("totals", JSON.convertValue(report.path("totals"), Map.class));
         Map<String, Long> byReason = new java.util.TreeMap<>();
         List<Map<String, Object>> quarantined = new ArrayList<>();
+        List<Map<String, Object>> withRejected = new ArrayList<>();
         for (JsonNode f : report.path("files")) {
             f.path("rejected_by_reason").fields().forEachRemaining(e -> byReason.merge(e.getKey(), e.getValue().asLong(),
                     Long::sum));
+            String rejectedRows = f.path("rejected_rows").asText("");
+            if (!rejectedRows.isEmpty()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("key", f.path("key").asText());
+                r.put("rows_rejected", f.path("rows_rejected").asLong());
+                r.put("rejected_rows", rejectedRows);
+                withRejected.add(r);
+            }
             if (!"archived".equals(f.path("outcome").asText())) {
                 Map<String, Object> q = new LinkedHashMap<>();
                 q.put("key", f.path("key").asText());
                 q.put("reason", f.path("reason").asText(null));
+                q.put("detail", f.path("detail").asText(null));
+                q.put("rejected_rows", rejectedRows.isEmpty() ? null : rejectedRows);
                 quarantined.add(q);
             }
         }
         summary.put("rejected_by_reason", byReason);
         summary.put("quarantined_files", quarantined);
+        summary.put("files_with_rejected_rows", withRejected);
         summary.put("order_dates_changed", JSON.convertValue(report.path("order_dates_changed"), List.class));
         return summary;
     }
 
-    private List<Map<String, Object>> scan(String table, List<String> fields) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (String f : fields) {
-                row.put(f, value(item.get(f)));
-            }
-            rows.add(row);
-        });
-        rows.sort(Comparator.comparing((Map<String, Object> r) -> String.valueOf(r.get("order_date")))
-                .thenComparing(r -> String.valueOf(r.get(fields.get(0)))));
-        return rows;
-    }
-
-    private List<Map<String, Object>> lastDays(List<Map<String, Object>> rows) {
-        TreeSet<String> dates = new TreeSet<>();
-        rows.forEach(r -> dates.add(String.valueOf(r.get("order_date"))));
-        while (dates.size() > days) {
-            dates.pollFirst();
+    private static Map<String, Object> row(Map<String, AttributeValue> item, List<String> fields) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (String f : fields) {
+            row.put(f, value(item.get(f)));
         }
-        return rows.stream().filter(r -> dates.contains(String.valueOf(r.get("order_date")))).toList();
+        return row;
     }
 
     private static Object value(AttributeValue v) {
