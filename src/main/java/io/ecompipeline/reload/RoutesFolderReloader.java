@@ -24,8 +24,6 @@ import io.ecompipeline.observe.PipelineMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -51,7 +49,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * (when its routes parsed but failed to start, the version that was running is loaded again); they are replaced
  * when a later version of the file loads. Until then the running routes differ from the file: readiness is DOWN
  * ({@link RoutesFolderReadinessCheck}) and {@code pipeline_routes_reload_failed{file}} is 1. At start-up, a file that
- * does not parse stops the start with one line naming it ({@link #snapshot()}).
+ * is not YAML stops the start with one line naming it ({@link #requireYaml}).
  */
 public final class RoutesFolderReloader extends ServiceSupport implements CamelContextAware {
 
@@ -86,8 +84,8 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
 
     /**
      * Records the files as they are now. Called before Camel Main loads the folder's routes, so an edit made while
-     * the application starts is reloaded afterwards rather than missed. A file that does not parse (bad YAML, an
-     * unknown step) stops the start here, with one line naming it, rather than with Camel's stack trace.
+     * the application starts is reloaded afterwards rather than missed. (A file that is not YAML has already stopped
+     * the start: {@link #requireYaml}.)
      */
     public void snapshot() {
         seen.clear();
@@ -95,7 +93,6 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
         failed.clear();
         contents().forEach((name, content) -> {
             if (content != null) {
-                parse(folder.resolve(name), content);
                 seen.put(name, content);
                 loaded.put(name, content);
             }
@@ -126,20 +123,6 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
 
     private static String oneLine(String text) {
         return text.replaceAll("\\s*\\R\\s*", " ").trim();
-    }
-
-    private void parse(Path file, byte[] content) {
-        try {
-            for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context)
-                    .findRoutesBuilders(ResourceHelper.fromBytes("file:" + file, content))) {
-                if (builder instanceof RouteBuilder routes) {
-                    routes.configureRoutes(context); // parses into the builder only: nothing is added to the context
-                }
-            }
-        } catch (Exception e) {
-            throw new StartupException("Routes file " + file + " could not be loaded: " + oneLine(Errors.withCauses(e)),
-                    e);
-        }
     }
 
     /** The files whose content on disk did not load, with the reason; their running routes are another version. */
