@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.StartupException;
 import io.ecompipeline.observe.ManagementServer;
+import io.ecompipeline.reload.RoutesFolderReloader;
 import io.vertx.core.http.impl.HttpServerImpl;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -48,6 +49,7 @@ public final class PipelineApp implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new StartupException("pipeline.routes.dir " + dir + " is not a folder", null);
             }
+            RoutesFolderReloader.requireYaml(dir);
             main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + dir + "/*.camel.yaml");
         }
         overrides.forEach(main::addOverrideProperty);

@@ -10,6 +10,7 @@ import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.BatchManifestAggregation;
+import io.ecompipeline.ingest.IdlePolls;
 import io.ecompipeline.ingest.StrandedArrivalRoutes;
 import io.ecompipeline.ingest.StrandedArrivals;
 import io.ecompipeline.observe.PipelineMetrics;
@@ -69,6 +70,12 @@ public class IngestConfiguration implements CamelConfiguration {
             completion.arrivalSetAside();
             metrics.arrivalFailed();
         });
+    }
+
+    /** The S3 poller's poll strategy: an idle poll reminds the open batch through its own route. */
+    @BindToRegistry(lazy = true)
+    public IdlePolls idlePolls() {
+        return new IdlePolls();
     }
 
     @BindToRegistry(lazy = true)

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.ecompipeline.observe.CollectionReadinessCheck;
 import io.ecompipeline.observe.Freshness;
 import io.ecompipeline.observe.LastExchangeGauge;
+import io.ecompipeline.observe.LoggingLevels;
 import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.observe.ServicesReadinessCheck;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,11 +49,12 @@ public class ObservabilityConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         context.getRegistry().bind("servicesReadinessCheck", new ServicesReadinessCheck());
         context.getRegistry().bind("collectionReadinessCheck", new CollectionReadinessCheck(Duration.ofMillis(
                 TimeUtils.toMilliSeconds(context.resolvePropertyPlaceholders(
                         "{{pipeline.health.collection-failing-after}}"))), metrics(context)));
+        context.addService(new LoggingLevels()); // io.ecompipeline:type=Logging, log levels at run time
     }
 
     public static PipelineMetrics metrics(CamelContext context) {

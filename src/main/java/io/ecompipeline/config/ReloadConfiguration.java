@@ -3,6 +3,7 @@ package io.ecompipeline.config;
 import java.nio.file.Path;
 
 import io.ecompipeline.common.Settings;
+import io.ecompipeline.reload.RoutesFolderReadinessCheck;
 import io.ecompipeline.reload.RoutesFolderReloader;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -22,8 +23,10 @@ public class ReloadConfiguration implements CamelConfiguration {
         if (routesDir != null) {
             RoutesFolderReloader reloader = new RoutesFolderReloader(Path.of(routesDir),
                     settings.getDuration("pipeline.routes.poll-interval"));
+            reloader.setCamelContext(context);
             reloader.snapshot(); // before Camel Main loads the folder's routes
             context.addService(reloader);
+            context.getRegistry().bind("routesFolderReadinessCheck", new RoutesFolderReadinessCheck(reloader));
         }
     }
 }

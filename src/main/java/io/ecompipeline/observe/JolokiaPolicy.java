@@ -25,7 +25,8 @@ import org.w3c.dom.NodeList;
 /**
  * The Jolokia access policy of this run: {@code jolokia-access.xml} (read-only: reads, lists and the route dumps a
  * console needs; no operation that evaluates URIs, expressions or placeholders; strict CORS), plus route
- * start/stop/suspend/resume when a login protects Jolokia, plus the browser origins an operator allows. Built here
+ * start/stop/suspend/resume and log level changes ({@link LoggingLevels}) when a login protects Jolokia, plus the
+ * browser origins an operator allows. Built here
  * because Jolokia reads its policy from one document, and these two parts depend on the configuration.
  */
 public final class JolokiaPolicy {
@@ -35,6 +36,11 @@ public final class JolokiaPolicy {
     static final String ROUTES = "org.apache.camel:context=*,type=routes,name=*";
     /** What a logged-in operator may do to a route beyond reading it. */
     static final List<String> ROUTE_CONTROL = List.of("start()", "stop()", "suspend()", "resume()");
+
+    /** The app's log levels MBean ({@link LoggingLevels}), as the base policy names it. */
+    static final String LOGGING = LoggingLevels.NAME;
+    /** What a logged-in operator may do to the log levels beyond reading them. */
+    static final List<String> LOGGING_CONTROL = List.of("setLevel");
 
     /** scheme://host[:port], host and port may hold Jolokia's * wildcard. */
     private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[a-z0-9.*\\[\\]:-]+(:(\\d+|\\*))?");
@@ -46,7 +52,8 @@ public final class JolokiaPolicy {
     }
 
     /**
-     * @param routeControl whether route start/stop/suspend/resume are allowed (only behind a login)
+     * @param routeControl whether route start/stop/suspend/resume and log level changes are allowed (only behind a
+     *        login)
      * @param allowedOrigins origins whose pages may call Jolokia (e.g. {@code http://127.0.0.1:8090}, Hawtio)
      */
     public static JolokiaPolicy of(boolean routeControl, List<String> allowedOrigins) {
@@ -55,6 +62,10 @@ public final class JolokiaPolicy {
             Element routes = allowedMBean(policy, ROUTES);
             for (String operation : ROUTE_CONTROL) {
                 child(routes, "operation", operation);
+            }
+            Element logging = allowedMBean(policy, LOGGING);
+            for (String operation : LOGGING_CONTROL) {
+                child(logging, "operation", operation);
             }
         }
         Element cors = (Element) policy.getElementsByTagName("cors").item(0);

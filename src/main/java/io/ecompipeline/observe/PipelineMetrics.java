@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.ecompipeline.model.BatchFile;
@@ -117,6 +118,17 @@ public class PipelineMetrics {
         Gauge.builder("pipeline.open.batch.force.after", forceAfter, d -> d.toMillis() / 1000.0)
                 .description("pipeline.batch.force-after: the open batch closes at this age whatever it holds")
                 .baseUnit("seconds").strongReference(true).register(registry);
+    }
+
+    /**
+     * {@code pipeline_routes_reload_failed{file}}: 1 while the routes file's content on disk failed to load, so the
+     * routes running differ from it (reload/RoutesFolderReloader); 0 once a version loads. From start-up, per file.
+     */
+    public void routesFile(String file, BooleanSupplier failed) {
+        Gauge.builder("pipeline.routes.reload.failed", failed, f -> f.getAsBoolean() ? 1 : 0)
+                .description("1 while the routes file on disk could not be loaded (the running routes are another "
+                        + "version of it), else 0")
+                .tag("file", file).strongReference(true).register(registry);
     }
 
     /** What the database says of the data's freshness ({@link Freshness}). */

@@ -1,20 +1,26 @@
 package io.ecompipeline.reload;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.StartupException;
+import io.ecompipeline.observe.PipelineMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
@@ -23,6 +29,8 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Reloads the YAML routes of the operator's routes folder ({@code pipeline.routes.dir}) when a file's content
@@ -34,9 +42,14 @@ import org.slf4j.LoggerFactory;
  * also covers plain edits, so it is the only reload mechanism: two would load every edit twice.
  * <p>
  * Only the routes the changed file defines are replaced; the Java DSL routes and the other files' routes stay. A
- * file that does not load (bad YAML, unknown step) is logged as an error and its routes keep running as they were
+ * change of comments or layout only (the YAML parses to the same content) reloads nothing: a reload replaces the
+ * routes, and with them their JMX and Prometheus statistics.
+ * <p>
+ * A file that does not load (bad YAML, unknown step) is logged as an error and its routes keep running as they were
  * (when its routes parsed but failed to start, the version that was running is loaded again); they are replaced
- * when a later version of the file loads.
+ * when a later version of the file loads. Until then the running routes differ from the file: readiness is DOWN
+ * ({@link RoutesFolderReadinessCheck}) and {@code pipeline_routes_reload_failed{file}} is 1. At start-up, a file that
+ * is not YAML stops the start with one line naming it ({@link #requireYaml}).
  */
 public final class RoutesFolderReloader extends ServiceSupport implements CamelContextAware {
 
@@ -48,6 +61,9 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
     private final Map<String, byte[]> seen = new HashMap<>();
     /** file name to the content its running routes were loaded from */
     private final Map<String, byte[]> loaded = new HashMap<>();
+    /** file name to why its content on disk did not load: its running routes are another version */
+    private final Map<String, String> failed = new ConcurrentHashMap<>();
+    private PipelineMetrics metrics = PipelineMetrics.NONE;
     private CamelContext context;
     private ScheduledExecutorService poller;
 
@@ -68,11 +84,13 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
 
     /**
      * Records the files as they are now. Called before Camel Main loads the folder's routes, so an edit made while
-     * the application starts is reloaded afterwards rather than missed.
+     * the application starts is reloaded afterwards rather than missed. (A file that is not YAML has already stopped
+     * the start: {@link #requireYaml}.)
      */
     public void snapshot() {
         seen.clear();
         loaded.clear();
+        failed.clear();
         contents().forEach((name, content) -> {
             if (content != null) {
                 seen.put(name, content);
@@ -81,8 +99,42 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
         });
     }
 
+    /**
+     * Before Camel Main starts: every routes file of the folder is YAML, else the start stops with one line naming the
+     * file, the line and the column (Camel's own pre-parse would fail with a stack trace that hides the file).
+     */
+    public static void requireYaml(Path folder) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.camel.yaml")) {
+            for (Path file : stream) {
+                if (file.getFileName().toString().startsWith(".") || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    normalized(Files.readAllBytes(file));
+                } catch (RuntimeException e) {
+                    throw new StartupException("Routes file " + file.toAbsolutePath() + " could not be loaded: "
+                            + oneLine(Errors.withCauses(e)), null);
+                }
+            }
+        } catch (IOException e) {
+            throw new StartupException("cannot read the routes folder " + folder + ": " + e.getMessage(), null);
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** The files whose content on disk did not load, with the reason; their running routes are another version. */
+    public Map<String, String> failedFiles() {
+        return Map.copyOf(failed);
+    }
+
     @Override
     protected void doStart() {
+        PipelineMetrics found = context.getRegistry().lookupByNameAndType("pipelineMetrics", PipelineMetrics.class);
+        metrics = found != null ? found : PipelineMetrics.NONE;
+        seen.keySet().forEach(this::gauge);
         poller = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "routes-folder-reload");
         poller.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Routes are loaded from {} and reloaded when a file there changes (checked every {} ms)", folder,
@@ -107,12 +159,18 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
                 }
                 if (!Arrays.equals(file.getValue(), seen.get(file.getKey()))) {
                     seen.put(file.getKey(), file.getValue());
-                    reload(file.getKey(), file.getValue());
+                    gauge(file.getKey());
+                    if (sameRoutes(file.getValue(), loaded.get(file.getKey()))) {
+                        unchanged(file.getKey(), file.getValue());
+                    } else {
+                        reload(file.getKey(), file.getValue());
+                    }
                 }
             }
             for (String gone : new TreeSet<>(seen.keySet())) {
                 if (!now.containsKey(gone)) {
                     seen.remove(gone);
+                    failed.remove(gone);
                     LOG.warn("Routes file {} was removed from {}; the routes it defined keep running until the next "
                             + "restart", gone, folder);
                 }
@@ -129,8 +187,10 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
             // the content just read, not the path: the file may change again while Camel parses it
             Set<String> ids = load(file, content);
             loaded.put(name, content);
+            failed.remove(name);
             LOG.info("Reloaded routes file {}: routes {}", file, new TreeSet<>(ids));
         } catch (Exception e) {
+            failed.put(name, Errors.withCauses(e));
             LOG.error("Routes file {} could not be loaded; the routes it defined before keep running unchanged: {}",
                     file, Errors.withCauses(e));
             LOG.debug("Routes file {} failed to load", name, e);
@@ -166,6 +226,44 @@ public final class RoutesFolderReloader extends ServiceSupport implements CamelC
             LOG.error("Routes file {}: could not put back the previous routes after the failed reload: {}", file,
                     Errors.withCauses(e));
         }
+    }
+
+    /** The file's routes are those running: nothing to reload, and a failed version on disk is gone. */
+    private void unchanged(String name, byte[] content) {
+        loaded.put(name, content);
+        if (failed.remove(name) != null) {
+            LOG.info("Routes file {} is again the version that runs (it differs in comments or layout only): not "
+                    + "reloaded", folder.resolve(name));
+        } else {
+            LOG.info("Routes file {} changed in comments or layout only: its routes keep running, not reloaded",
+                    folder.resolve(name));
+        }
+    }
+
+    /**
+     * Whether two versions of a file define the same routes: their YAML parsed to the same content, so comments,
+     * blank lines, indentation and quoting do not count. Either failing to parse counts as a change.
+     */
+    static boolean sameRoutes(byte[] content, byte[] other) {
+        if (other == null) {
+            return false;
+        }
+        try {
+            return normalized(content).equals(normalized(other));
+        } catch (RuntimeException e) {
+            return false; // a parse error: Camel's loader says where
+        }
+    }
+
+    private static List<Object> normalized(byte[] content) {
+        List<Object> documents = new ArrayList<>();
+        new Load(LoadSettings.builder().build()).loadAllFromString(new String(content, StandardCharsets.UTF_8))
+                .forEach(documents::add);
+        return documents;
+    }
+
+    private void gauge(String name) {
+        metrics.routesFile(name, () -> failed.containsKey(name));
     }
 
     private Set<String> load(Path file, byte[] content) throws Exception {

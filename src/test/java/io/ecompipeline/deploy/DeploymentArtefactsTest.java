@@ -333,6 +333,16 @@ class DeploymentArtefactsTest {
     }
 
     @Test
+    void theFlowDiagramIsTheBundledRoutes() throws Exception {
+        String page = io.ecompipeline.observe.FlowDiagram.markdown(ROOT.resolve("src/main/resources/routes"));
+        assertThat(Files.readString(ROOT.resolve("docs/flow.md"))).as("docs/flow.md is stale: run bin/flow-diagram")
+                .isEqualTo(page);
+        // the flow from the poller to the dead-letter route, through the seda: queue
+        assertThat(page).contains("```mermaid\nflowchart LR\n", "<b>ingest-poll-s3</b><br/>aws2-s3:",
+                "<b>process-pending</b>", "<b>batch-dead-letter</b>").contains(" -.-> ");
+    }
+
+    @Test
     void theRoutesConfigMapHoldsTheBundledRoutes() throws Exception {
         Map<String, Object> configMap = k8sObjects().stream()
                 .filter(o -> "ConfigMap".equals(o.get("kind")) && "ecom-pipeline-routes".equals(meta(o, "name")))

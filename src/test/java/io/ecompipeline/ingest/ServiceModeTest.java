@@ -14,6 +14,8 @@ import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.support.TestPipeline;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.spi.AggregationRepository;
 import org.junit.jupiter.api.Test;
@@ -84,9 +86,13 @@ class ServiceModeTest {
             dropThreeFilesAndWaitInTheOpenBatch(pipeline);
             // incoming/ is empty now: every poll (200 ms here) is an idle one that reminds the open batch; five
             // reminders below its thresholds leave it open
-            NotifyBuilder reminders = new NotifyBuilder(pipeline.app().context()).fromRoute("ingest-poll-s3")
+            NotifyBuilder reminders = new NotifyBuilder(pipeline.app().context()).fromRoute("remind-open-batch")
                     .whenCompleted(5).create();
             assertThat(reminders.matches(20, TimeUnit.SECONDS)).as("idle polls remind the open batch").isTrue();
+            // an idle poll is no arrival: the poll route counted the three files only
+            ManagedRouteMBean poller = pipeline.app().context().getCamelContextExtension()
+                    .getContextPlugin(ManagedCamelContext.class).getManagedRoute("ingest-poll-s3");
+            assertThat(poller.getExchangesTotal()).as("ingest-poll-s3 exchanges after idle polls").isEqualTo(3);
             assertThat(openBatchFiles(pipeline)).as("batch below its thresholds stays open").isEqualTo(3);
             assertThat(keys(pipeline, "reports/")).as("batch below its thresholds stays open").isEmpty();
 

@@ -97,6 +97,18 @@ class JolokiaPolicyTest {
     }
 
     @Test
+    void logLevelsAreReadByAnyoneAndSetOnlyWithTheLogin() throws Exception {
+        ObjectName logging = new ObjectName(LoggingLevels.NAME);
+        for (boolean login : List.of(false, true)) {
+            PolicyRestrictor policy = JolokiaPolicy.of(login, List.of()).restrictor();
+            assertThat(policy.isAttributeReadAllowed(logging, "Levels")).isTrue();
+            assertThat(policy.isOperationAllowed(logging, "getLevel")).isTrue();
+            assertThat(policy.isOperationAllowed(logging, "setLevel")).as("login " + login).isEqualTo(login);
+            assertThat(policy.isAttributeWriteAllowed(logging, "Levels")).isFalse();
+        }
+    }
+
+    @Test
     void secretsAndDangerousJvmOperationsAreOutOfReachWithOrWithoutLogin() throws Exception {
         for (boolean login : List.of(false, true)) {
             PolicyRestrictor policy = JolokiaPolicy.of(login, List.of()).restrictor();

@@ -1,0 +1,55 @@
+package io.ecompipeline.ingest;
+
+import io.ecompipeline.common.Errors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The S3 poller's poll strategy ({@code pollStrategy} of {@code ingest-poll-s3}): after a poll that found nothing under
+ * {@code incoming/}, it sends one empty exchange to {@code direct:remind-open-batch}, which reminds the open batch that
+ * every file of the last poll is in (so it may close) and lets force-after close it when due.
+ * <p>
+ * The poller's own {@code sendEmptyMessageWhenIdle} did the same, but through {@code ingest-poll-s3}: every idle poll
+ * (each 5 s) counted as an exchange of the arrival route, so its JMX and Prometheus counters showed polls rather than
+ * arrivals. Sent from here, on the poller's thread once the poll's exchanges are done (as before), the reminders count
+ * on {@code remind-open-batch} only.
+ */
+public class IdlePolls extends DefaultPollingConsumerPollStrategy {
+
+    public static final String REMINDER = "direct:remind-open-batch";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdlePolls.class);
+
+    private volatile ProducerTemplate producer;
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        if (polledMessages > 0) {
+            return;
+        }
+        try {
+            producer(endpoint.getCamelContext()).sendBody(REMINDER, null);
+        } catch (RuntimeException e) {
+            // the next idle poll reminds again
+            LOG.warn("Could not remind the open batch after an idle poll: {}", Errors.withCauses(e));
+        }
+    }
+
+    private ProducerTemplate producer(CamelContext context) {
+        ProducerTemplate template = producer;
+        if (template == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = context.createProducerTemplate();
+                }
+                template = producer;
+            }
+        }
+        return template;
+    }
+}
