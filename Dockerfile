@@ -3,7 +3,7 @@
 # the bundled YAML routes in /etc/ecom-pipeline/routes, where Kubernetes mounts the routes ConfigMap instead.
 #   docker build -t ecom-pipeline .        (or: podman build -t ecom-pipeline . / buildah bud -t ecom-pipeline .)
 #   docker run --rm ecom-pipeline help
-# See README "Running on AWS".
+# See docs/deploying-aws.md.
 
 # --- build: the same Maven build as on a workstation, tests skipped (they run in CI, and need no image)
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -28,12 +28,12 @@ COPY --from=build /src/target/lib/ /app/lib/
 COPY --from=build /src/target/ecom-pipeline.jar /app/ecom-pipeline.jar
 COPY --from=build /src/src/main/resources/routes/ /etc/ecom-pipeline/routes/
 
-# the routes are read from this folder and reloaded when it changes (README "Editing routes live")
+# the routes are read from this folder and reloaded when it changes (docs/operating.md "Editing routes live")
 ENV PIPELINE_ROUTES_DIR=/etc/ecom-pipeline/routes \
     PIPELINE_MANAGEMENT_HOST=0.0.0.0 \
     PIPELINE_MANAGEMENT_PORT=9876 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC -Dfile.encoding=UTF-8"
-# health, metrics and Jolokia (the management server); the KPI dashboard stays on loopback (README)
+# health, metrics and Jolokia (the management server); the KPI dashboard stays on loopback (docs/operating.md)
 EXPOSE 9876
 # the only place the app writes (snappy's native library, Vert.x's file cache, spooled rejected rows, JVM perf data),
 # so the root filesystem can be read-only; ECS copies this folder's permissions (1777) to the task's volume

@@ -1,4 +1,4 @@
-// The ${Name} placeholders of the ASL files (README "Step Functions"), substituted textually as the app does before
+// The ${Name} placeholders of the ASL files (docs/step-functions.md), substituted textually as the app does before
 // CreateStateMachine. These values only need to be syntactically what AWS would give.
 import { readFileSync } from 'node:fs';
 

@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS pipeline.batch_files (
     PRIMARY KEY (batch_id, collected_key)
 );
 
--- A batch's rows between validation and application (README "What happens to a file"). Each file's accepted rows are
--- loaded with COPY in the file's own transaction, keyed by the file's read order and line, so the batch rules can
+-- A batch's rows between validation and application (docs/data.md "What happens to a file"). Each file's accepted rows
+-- are loaded with COPY in the file's own transaction, keyed by the file's read order and line, so the batch rules can
 -- run as set-based SQL afterwards. No indexes: one batch is staged at a time, and COPY into a bare table is fastest.
 -- Rejected rows wait here (raw is NULL for a row a batch rule rejected: its text is read back from the file) until
 -- finish writes them to rejected/.

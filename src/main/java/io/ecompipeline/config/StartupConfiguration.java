@@ -63,7 +63,7 @@ public class StartupConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Step Functions mode (README "Step Functions mode"): the activities and state machines, found by name, or created
+     * Step Functions mode (docs/step-functions.md): the activities and state machines, found by name, or created
      * from asl/ when provisioning.
      */
     @BindToRegistry(lazy = true)

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * Step Functions mode ({@code pipeline.orchestrator=stepfunctions}, README "Step Functions mode"): a closed batch
+ * Step Functions mode ({@code pipeline.orchestrator=stepfunctions}, docs/step-functions.md): a closed batch
  * starts an execution of the ingest state machine (ingestExecutions, the start-executions route), and this instance
  * works the state machines' activities (the activity worker routes). The activities and state machines themselves
  * are found, or created, by StartupConfiguration.

@@ -26,10 +26,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * this JVM since it started. Every counter and timer exists from start-up at 0 (each reason code, each table, each
  * outcome), so an alert rule on a rate or a ratio has a series to read before the first event.
  * <p>
- * Beside them, the gauges an operator alerts on (README "Alerts", {@code deploy/monitoring/}): how fresh the data is
- * (the last finished batch, the newest order date: read from the database, so every instance reports them, also
- * after a restart) and the open batch (its files, its age, and force-after, the age at which it closes whatever it
- * holds; only the instance holding the collector lease sees it, the others report 0: alert on the max).
+ * Beside them, the gauges an operator alerts on (docs/operating.md "Alerts and the Grafana dashboard",
+ * {@code deploy/monitoring/}): how fresh the data is (the last finished batch, the newest order date: read from the
+ * database, so every instance reports them, also after a restart) and the open batch (its files, its age, and
+ * force-after, the age at which it closes whatever it holds; only the instance holding the collector lease sees it, the
+ * others report 0: alert on the max).
  */
 public class PipelineMetrics {
 
@@ -37,7 +38,10 @@ public class PipelineMetrics {
     public static final String FAILED = "failed";
     public static final String DEAD_LETTERED = "dead_lettered";
 
-    /** Row-level reason codes besides {@code missing_<column>} and {@code invalid_<column>} (README "Reason codes"). */
+    /**
+     * Row-level reason codes besides {@code missing_<column>} and {@code invalid_<column>}
+     * (docs/failure-handling.md "Reason codes").
+     */
     static final List<String> ROW_REASONS = List.of("field_count", "unterminated_quote", "field_too_long",
             "duplicate_order_id", "unknown_order", "unknown_product");
 

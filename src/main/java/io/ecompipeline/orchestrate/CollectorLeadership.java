@@ -112,8 +112,8 @@ public class CollectorLeadership extends RoutePolicySupport {
 
     /**
      * Resigns when the application stops. A route stopped while the application runs is being replaced (a live
-     * reload of its YAML file, README "Editing routes live"): the lease is kept, and the new route starts consuming
-     * right away when this instance leads.
+     * reload of its YAML file, docs/operating.md "Editing routes live"): the lease is kept, and the new route starts
+     * consuming right away when this instance leads.
      */
     @Override
     public void onStop(Route route) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /** The batch records in PostgreSQL: which files a batch holds, in what order they are read, and how far it got. */
 public class BatchStore {
 
-    /** The tables that hold a batch's rows between validation and finish (README "What happens to a file"). */
+    /** The tables that hold a batch's rows between validation and finish (docs/data.md "What happens to a file"). */
     private static final List<String> STAGING = List.of("stage_products", "stage_orders", "stage_lines",
             "stage_rejects");
 

@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code bin/camel-run} (README "camel run"): the Camel CLI runs the project's YAML routes with its beans and
- * properties; the lab sample dropped into incoming/ ends up archived and its KPIs in DynamoDB; a route file edited
+ * {@code bin/camel-run} (docs/operating.md "camel run"): the Camel CLI runs the project's YAML routes with its beans
+ * and properties; the lab sample dropped into incoming/ ends up archived and its KPIs in DynamoDB; a route file edited
  * meanwhile is reloaded.
  */
 class CamelRunTest {

@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The application in Step Functions mode (README "Step Functions mode") against src/test/sfn/sfn-endpoint.mjs: a
+ * The application in Step Functions mode (docs/step-functions.md) against src/test/sfn/sfn-endpoint.mjs: a
  * loopback Step Functions API whose executions run the real asl/ files (aws-local-stepfunctions), with their
  * DynamoDB and SQS tasks done on the embedded DynamoDB Local and ElasticMQ and their activity tasks handed to the
  * application's GetActivityTask polls.
@@ -102,7 +102,7 @@ class StepFunctionsEndToEndTest {
         }
     }
 
-    /** A clean run: no ERROR, no stack trace, no warning (README "Progress and logs"). */
+    /** A clean run: no ERROR, no stack trace, no warning (docs/operating.md "Progress and logs"). */
     static void assertCleanLog(LogCapture log) {
         assertThat(log.lines()).as("log lines at ERROR or WARN").noneMatch(
                 l -> l.level().equals("ERROR") || l.level().equals("WARN"));

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Step Functions mode scaled out (README "Step Functions mode", Concurrency): three application JVMs, each a worker
+ * Step Functions mode scaled out (docs/step-functions.md, Concurrency): three application JVMs, each a worker
  * of every activity, against the test Step Functions endpoint (src/test/sfn/sfn-endpoint.mjs). One batch of the lab
  * sample's 26 files is validated by the ingest state machine's Map, one task per file: the execution's history tells
  * which worker took each file (the workerName of its ActivityStarted), and more than one did. The KPIs are those of

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * An operator edits the YAML routes of a running application (README "Editing routes live"): the edited route
- * behaves differently without a restart, a broken file keeps the old behaviour and is logged (readiness DOWN and
- * pipeline_routes_reload_failed until a version loads), a change of comments or layout only reloads nothing (the
- * routes keep their counters), the Java routes stay, and a Kubernetes ConfigMap update (the {@code ..data} symlink
- * swapped) reloads too.
+ * An operator edits the YAML routes of a running application (docs/operating.md "Editing routes live"): the edited
+ * route behaves differently without a restart, a broken file keeps the old behaviour and is logged (readiness DOWN and
+ * pipeline_routes_reload_failed until a version loads), a change of comments or layout only reloads nothing (the routes
+ * keep their counters), the Java routes stay, and a Kubernetes ConfigMap update (the {@code ..data} symlink swapped)
+ * reloads too.
  */
 class LiveRouteEditTest {
 
