@@ -1,24 +1,38 @@
 package io.ecompipeline.config;
 
 import java.time.LocalDate;
+import java.util.Set;
 
-import javax.sql.DataSource;
-
+import com.zaxxer.hikari.HikariDataSource;
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.Settings;
 import io.ecompipeline.generate.GeneratorConfig;
 import io.ecompipeline.generate.GeneratorService;
+import io.ecompipeline.generate.RunSettings;
+import io.ecompipeline.observe.PipelineMetrics;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
 
-/** Binds {@code shopGenerator} (a {@link GeneratorService}) from the {@code pipeline.generator.*} settings. */
+/**
+ * The data generator's bean, {@code shopGenerator} (a {@link GeneratorService}), from the {@code pipeline.generator.*}
+ * settings: the defaults of a run and how a run writes its exports.
+ */
+@Configuration
 public class GeneratorConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext context) throws Exception {
+    @BindToRegistry(lazy = true)
+    public GeneratorService shopGenerator(CamelContext context, @BeanInject("dataSource") HikariDataSource dataSource,
+            @BeanInject("s3Objects") S3Objects s3, @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         Settings settings = new Settings(context);
+        return new GeneratorService(dataSource, s3, defaults(settings), runSettings(settings), metrics);
+    }
+
+    private static GeneratorConfig defaults(Settings settings) {
         String through = settings.optional("pipeline.generator.through");
-        GeneratorConfig config = new GeneratorConfig(settings.get("pipeline.generator.mode"),
+        return new GeneratorConfig(settings.get("pipeline.generator.mode"),
                 settings.getInt("pipeline.generator.history-days"),
                 Double.parseDouble(settings.get("pipeline.generator.scale")),
                 Long.parseLong(settings.get("pipeline.generator.seed")),
@@ -28,15 +42,16 @@ public class GeneratorConfiguration implements CamelConfiguration {
                 settings.getInt("pipeline.generator.export-order-files"),
                 settings.getInt("pipeline.generator.export-item-files"), 0,
                 settings.getInt("pipeline.generator.days-per-commit"),
-                Double.parseDouble(settings.get("pipeline.generator.return-rate")), java.util.Set.of());
+                Double.parseDouble(settings.get("pipeline.generator.return-rate")), Set.of());
+    }
+
+    /** Exports into incoming/ feed the pipeline: a run then waits for each day's set to be collected. */
+    private static RunSettings runSettings(Settings settings) {
         String exportPrefix = settings.optional("pipeline.generator.export-prefix");
-        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        S3Objects s3 = context.getRegistry().lookupByNameAndType("s3Objects", S3Objects.class);
         String incoming = settings.get("pipeline.prefix.incoming");
         boolean feedsPipeline = exportPrefix == null || exportPrefix.isBlank() || exportPrefix.equals(incoming);
-        context.getRegistry().bind("shopGenerator", new GeneratorService(dataSource, s3, config,
-                feedsPipeline ? incoming : exportPrefix, settings.getMillis("pipeline.generator.progress-every"),
-                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0,
-                ObservabilityConfiguration.metrics(context)));
+        return new RunSettings(feedsPipeline ? incoming : exportPrefix,
+                settings.getMillis("pipeline.generator.progress-every"),
+                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0);
     }
 }

@@ -49,11 +49,14 @@ public class DashboardData {
     private final String reportsPrefix;
     private final int recentBatches;
 
-    public DashboardData(DynamoDbClient dynamoDb, String orderTable, String categoryTable, DataSource dataSource,
-            S3Objects s3, String reportsPrefix, int recentBatches) {
-        this.dynamoDb = dynamoDb;
-        this.orderTable = orderTable;
-        this.categoryTable = categoryTable;
+    /** Where the KPI items are: the DynamoDB client and the two tables' names. */
+    public record KpiTables(DynamoDbClient dynamoDb, String orderTable, String categoryTable) {
+    }
+
+    public DashboardData(KpiTables kpis, DataSource dataSource, S3Objects s3, String reportsPrefix, int recentBatches) {
+        this.dynamoDb = kpis.dynamoDb();
+        this.orderTable = kpis.orderTable();
+        this.categoryTable = kpis.categoryTable();
         this.dataSource = dataSource;
         this.s3 = s3;
         this.reportsPrefix = reportsPrefix;

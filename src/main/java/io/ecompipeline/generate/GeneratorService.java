@@ -28,22 +28,18 @@ public class GeneratorService {
     private final DataSource dataSource;
     private final S3Objects s3;
     private final GeneratorConfig defaults;
-    private final String incoming;
-    private final long progressEveryMillis;
-    private final long exportWaitMillis;
+    private final RunSettings runSettings;
     private final AtomicBoolean running = new AtomicBoolean();
 
     private final PipelineMetrics metrics;
 
-    public GeneratorService(DataSource dataSource, S3Objects s3, GeneratorConfig defaults, String incoming,
-            long progressEveryMillis, long exportWaitMillis, PipelineMetrics metrics) {
+    public GeneratorService(DataSource dataSource, S3Objects s3, GeneratorConfig defaults, RunSettings runSettings,
+            PipelineMetrics metrics) {
         this.metrics = metrics;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.defaults = defaults;
-        this.incoming = incoming;
-        this.progressEveryMillis = progressEveryMillis;
-        this.exportWaitMillis = exportWaitMillis;
+        this.runSettings = runSettings;
     }
 
     public GeneratorConfig defaults() {
@@ -80,8 +76,7 @@ public class GeneratorService {
             try {
                 GeneratorConfig effective = config.through() != null ? config
                         : config.withThrough(LocalDate.now(ZoneOffset.UTC).minusDays(1));
-                return new ShopGenerator(dataSource, s3, effective, incoming, progressEveryMillis,
-                        exportWaitMillis, metrics).run();
+                return new ShopGenerator(dataSource, s3, effective, runSettings, metrics).run();
             } finally {
                 s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }

@@ -53,16 +53,16 @@ public final class ShopGenerator {
     private ShopState state;
     private GeneratorProgress progress;
 
-    public ShopGenerator(DataSource dataSource, S3Objects s3, GeneratorConfig config, String incomingPrefix,
-            long progressEveryMillis, long exportWaitMillis, PipelineMetrics metrics) {
+    public ShopGenerator(DataSource dataSource, S3Objects s3, GeneratorConfig config, RunSettings run,
+            PipelineMetrics metrics) {
         this.metrics = metrics;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.config = config;
-        this.incoming = incomingPrefix;
-        this.progressEveryMillis = progressEveryMillis;
+        this.incoming = run.exportPrefix();
+        this.progressEveryMillis = run.progressEveryMillis();
         this.tables = new ShopTables(dataSource);
-        this.gate = new ExportGate(s3, incomingPrefix, exportWaitMillis, progressEveryMillis);
+        this.gate = new ExportGate(s3, run.exportPrefix(), run.exportWaitMillis(), run.progressEveryMillis());
     }
 
     /**
