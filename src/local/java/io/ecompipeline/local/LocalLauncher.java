@@ -58,8 +58,9 @@ public final class LocalLauncher {
         try {
             LocalServices services;
             if (service) {
-                LocalLoop.requireFreePorts(LocalLoop.ports());
-                services = LocalServices.start(dataDir, dataDir.resolve("s3"), LocalLoop.ports());
+                LocalServices.Ports ports = LocalLoop.ports();
+                LocalLoop.requireFreePorts(ports);
+                services = LocalServices.start(dataDir, dataDir.resolve("s3"), ports);
             } else {
                 LocalLoop.sayWhereOutputGoes(args[0]);
                 services = LocalServices.start(null);

@@ -191,23 +191,24 @@ public class PipelineMetrics {
     }
 
     private Counter kpiItems(String table) {
-        return Counter.builder("pipeline.kpi.items.written").description("KPI items put or deleted in DynamoDB")
-                .tag("table", table).register(registry);
+        return counter("pipeline.kpi.items.written", "KPI items put or deleted in DynamoDB", "table", table);
     }
 
     private Counter generatorCounter(String table) {
-        return Counter.builder("pipeline.generator.rows").description("Rows the data generator committed")
-                .tag("table", table).register(registry);
+        return counter("pipeline.generator.rows", "Rows the data generator committed", "table", table);
     }
 
     private Counter rowsRejected(String reason) {
-        return Counter.builder("pipeline.rows.rejected").description("Rows rejected, by reason code")
-                .tag("reason", reason).register(registry);
+        return counter("pipeline.rows.rejected", "Rows rejected, by reason code", "reason", reason);
     }
 
     private Counter batches(String outcome) {
-        return Counter.builder("pipeline.batches").description("Batch attempts by outcome")
-                .tag("outcome", outcome).register(registry);
+        return counter("pipeline.batches", "Batch attempts by outcome", "outcome", outcome);
+    }
+
+    /** One labelled series of a counter (registering is idempotent: the same series comes back each time). */
+    private Counter counter(String name, String description, String label, String value) {
+        return Counter.builder(name).description(description).tag(label, value).register(registry);
     }
 
     private Counter rowsRead() {

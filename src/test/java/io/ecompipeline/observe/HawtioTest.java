@@ -122,24 +122,22 @@ class HawtioTest {
 
     /** One attribute of a route's MBean, read the way Hawtio's console reads it: a Jolokia POST through its proxy. */
     private static JsonNode readRoute(String proxy, String routeId, String attribute) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("type", "read", "attribute", attribute,
-                "mbean", "org.apache.camel:context=ecom-pipeline,type=routes,name=\"" + routeId + "\""));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(proxy))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode json = JSON.readTree(response.body());
-        assertThat(json.get("status").asInt()).as(response.body()).isEqualTo(200);
-        return json.get("value");
+        return onRoute(proxy, routeId, Map.of("type", "read", "attribute", attribute));
     }
 
     /** One operation of a route's MBean, called as Hawtio's Source tab calls it: a Jolokia exec through its proxy. */
     private static JsonNode execRoute(String proxy, String routeId, String operation) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("type", "exec", "operation", operation,
-                "mbean", "org.apache.camel:context=ecom-pipeline,type=routes,name=\"" + routeId + "\""));
+        return onRoute(proxy, routeId, Map.of("type", "exec", "operation", operation));
+    }
+
+    /** A Jolokia request on a route's MBean through Hawtio's proxy; its value, once both statuses say 200. */
+    private static JsonNode onRoute(String proxy, String routeId, Map<String, String> request) throws Exception {
+        Map<String, String> withMbean = new java.util.HashMap<>(request);
+        withMbean.put("mbean", "org.apache.camel:context=ecom-pipeline,type=routes,name=\"" + routeId + "\"");
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(proxy))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(withMbean))).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode json = JSON.readTree(response.body());
         assertThat(json.get("status").asInt()).as(response.body()).isEqualTo(200);
