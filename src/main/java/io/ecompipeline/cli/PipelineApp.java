@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.StartupException;
 import io.ecompipeline.observe.ManagementServer;
+import io.ecompipeline.reload.RouteLoadFailures;
 import io.ecompipeline.reload.RoutesFolderReloader;
 import io.vertx.core.http.impl.HttpServerImpl;
 import org.apache.camel.CamelContext;
@@ -87,7 +88,11 @@ public final class PipelineApp implements AutoCloseable {
             main.addOverrideProperty("camel.server.enabled", "false");
         }
         bindJolokia(configureManagement(false));
-        main.start();
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw routeFailureOr(e);
+        }
         return main.getCamelContext();
     }
 
@@ -117,11 +122,21 @@ public final class PipelineApp implements AutoCloseable {
                 logRunning(c);
             }
         });
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            throw routeFailureOr(e);
+        }
         if (failure[0] != null) {
             throw failure[0];
         }
         return main.getExitCode();
+    }
+
+    /** A start that failed on a routes file, told in one line (exit code 3); any other error as it is. */
+    private Exception routeFailureOr(Exception error) {
+        StartupException routes = RouteLoadFailures.explain(error, main.getCamelContext());
+        return routes != null ? routes : error;
     }
 
     /** What runs and where an operator finds it. */

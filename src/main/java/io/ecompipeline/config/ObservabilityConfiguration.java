@@ -8,6 +8,7 @@ import io.ecompipeline.observe.Freshness;
 import io.ecompipeline.observe.LastExchangeGauge;
 import io.ecompipeline.observe.LoggingLevels;
 import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.observe.RouteSourceDumper;
 import io.ecompipeline.observe.ServicesReadinessCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -18,6 +19,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.ModelToYAMLDumper;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.TimeUtils;
 
 /**
@@ -55,6 +58,9 @@ public class ObservabilityConfiguration implements CamelConfiguration {
                 TimeUtils.toMilliSeconds(context.resolvePropertyPlaceholders(
                         "{{pipeline.health.collection-failing-after}}"))), metrics(context)));
         context.addService(new LoggingLevels()); // io.ecompipeline:type=Logging, log levels at run time
+        // a route's YAML in Hawtio's Source tab: its block in the routes file (Camel's own dump fails on most of ours)
+        context.getCamelContextExtension().addContextPlugin(ModelToYAMLDumper.class,
+                new RouteSourceDumper(PluginHelper.getModelToYAMLDumper(context)));
     }
 
     public static PipelineMetrics metrics(CamelContext context) {
