@@ -2,6 +2,7 @@ package io.ecompipeline.config;
 
 import java.time.LocalDate;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.ecompipeline.common.S3Objects;
@@ -10,11 +11,13 @@ import io.ecompipeline.generate.GeneratorConfig;
 import io.ecompipeline.generate.GeneratorService;
 import io.ecompipeline.generate.RunSettings;
 import io.ecompipeline.observe.PipelineMetrics;
+import io.ecompipeline.orchestrate.ProcessingLease;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The data generator's bean, {@code shopGenerator} (a {@link GeneratorService}), from the {@code pipeline.generator.*}
@@ -25,9 +28,13 @@ public class GeneratorConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public GeneratorService shopGenerator(CamelContext context, @BeanInject("dataSource") HikariDataSource dataSource,
-            @BeanInject("s3Objects") S3Objects s3, @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
+            @BeanInject("s3Objects") S3Objects s3, @BeanInject("pipelineMetrics") PipelineMetrics metrics,
+            @BeanInject("dynamoDbClient") DynamoDbClient dynamoDb) {
         Settings settings = new Settings(context);
-        return new GeneratorService(dataSource, s3, defaults(settings), runSettings(settings), metrics);
+        String lockTable = settings.get("pipeline.dynamodb.lock-table");
+        BooleanSupplier collecting = () -> ProcessingLease.isHeldByAnyone(dynamoDb, lockTable,
+                ProcessingLease.COLLECTOR);
+        return new GeneratorService(dataSource, s3, defaults(settings), runSettings(settings, collecting), metrics);
     }
 
     private static GeneratorConfig defaults(Settings settings) {
@@ -46,12 +53,12 @@ public class GeneratorConfiguration implements CamelConfiguration {
     }
 
     /** Exports into incoming/ feed the pipeline: a run then waits for each day's set to be collected. */
-    private static RunSettings runSettings(Settings settings) {
+    private static RunSettings runSettings(Settings settings, BooleanSupplier collecting) {
         String exportPrefix = settings.optional("pipeline.generator.export-prefix");
         String incoming = settings.get("pipeline.prefix.incoming");
         boolean feedsPipeline = exportPrefix == null || exportPrefix.isBlank() || exportPrefix.equals(incoming);
         return new RunSettings(feedsPipeline ? incoming : exportPrefix,
                 settings.getMillis("pipeline.generator.progress-every"),
-                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0);
+                feedsPipeline ? settings.getMillis("pipeline.generator.export-wait") : 0, collecting);
     }
 }

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import io.ecompipeline.common.S3Objects;
 import org.slf4j.Logger;
@@ -13,24 +14,60 @@ import org.slf4j.LoggerFactory;
  * Before a run that feeds the pipeline writes its next day, the previous day's file set must have left
  * {@code incoming/}: the pipeline keeps the first occurrence of an order within a batch, so an order exported on
  * two days (placed, then its status changed) must not land in one batch twice. The gate waits (up to
- * {@code exportWaitMillis}) for the keys of the last export to be collected.
+ * {@code exportWaitMillis}) for the keys of the last export to be collected, and only while an instance collects:
+ * with nobody holding the collector lease it would wait for nothing, so the run is refused instead.
  */
 final class ExportGate {
 
     /** The generator's logger, so that its wait shows among its other lines. */
     private static final Logger LOG = LoggerFactory.getLogger(ShopGenerator.class);
 
+    /** How long a run gives an instance to take the collector lease before it refuses. */
+    static final long NOBODY_GRACE_MILLIS = 5_000;
+    /** How often a waiting run checks that an instance still collects (one DynamoDB read). */
+    private static final long COLLECTOR_CHECK_MILLIS = 10_000;
+
     private final S3Objects s3;
     private final String incoming;
     private final long exportWaitMillis;
     private final long progressEveryMillis;
+    private final BooleanSupplier collecting;
     private List<String> lastExport = List.of();
 
-    ExportGate(S3Objects s3, String incoming, long exportWaitMillis, long progressEveryMillis) {
+    ExportGate(S3Objects s3, RunSettings run) {
         this.s3 = s3;
-        this.incoming = incoming;
-        this.exportWaitMillis = exportWaitMillis;
-        this.progressEveryMillis = progressEveryMillis;
+        this.incoming = run.exportPrefix();
+        this.exportWaitMillis = run.exportWaitMillis();
+        this.progressEveryMillis = run.progressEveryMillis();
+        this.collecting = run.collecting();
+    }
+
+    /**
+     * Before a run that will wait between its exports: refused at once when no instance collects (a {@code run}
+     * starting meanwhile has {@link #NOBODY_GRACE_MILLIS} to take the lease).
+     */
+    void requireCollector(int exports, LocalDate from) throws InterruptedException {
+        if (exports > 1 && exportWaitMillis > 0 && !collectorWithinGrace()) {
+            throw new ShopGenerator.Refused(nobodyCollects(exports + " exports from " + from));
+        }
+    }
+
+    private boolean collectorWithinGrace() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + NOBODY_GRACE_MILLIS;
+        while (!collecting.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(1000);
+        }
+        return true;
+    }
+
+    private String nobodyCollects(String what) {
+        return "no instance collects " + incoming + " (none holds the collector lease: is `bin/ecom-pipeline run` "
+                + "running against these services?), and " + what + " write each day's files only after the pipeline "
+                + "collected the previous day's. Start `run` first, or export elsewhere "
+                + "(pipeline.generator.export-prefix) or not at all (--export false)";
     }
 
     /** The keys of the day's export, once its commit is in the database. */
@@ -45,6 +82,7 @@ final class ExportGate {
         }
         long deadline = System.currentTimeMillis() + exportWaitMillis;
         long nextLog = System.currentTimeMillis() + Math.max(progressEveryMillis, 1000);
+        long nextCollectorCheck = System.currentTimeMillis() + COLLECTOR_CHECK_MILLIS;
         while (true) {
             Set<String> waiting = new HashSet<>();
             for (var o : s3.list(incoming)) {
@@ -55,6 +93,12 @@ final class ExportGate {
                 return;
             }
             long now = System.currentTimeMillis();
+            if (now >= nextCollectorCheck) {
+                if (!collectorWithinGrace()) {
+                    throw new ShopGenerator.Refused(nobodyCollects("the days from " + next));
+                }
+                nextCollectorCheck = System.currentTimeMillis() + COLLECTOR_CHECK_MILLIS;
+            }
             if (now > deadline) {
                 throw new IllegalStateException("the previous day's export (" + waiting.size() + " of "
                         + lastExport.size() + " files, e.g. " + waiting.iterator().next() + ") is still under "

@@ -62,7 +62,7 @@ public final class ShopGenerator {
         this.incoming = run.exportPrefix();
         this.progressEveryMillis = run.progressEveryMillis();
         this.tables = new ShopTables(dataSource);
-        this.gate = new ExportGate(s3, run.exportPrefix(), run.exportWaitMillis(), run.progressEveryMillis());
+        this.gate = new ExportGate(s3, run);
     }
 
     /**
@@ -128,6 +128,11 @@ public final class ShopGenerator {
         long days() {
             return Math.max(0, to.toEpochDay() - from.toEpochDay() + 1);
         }
+
+        /** The exports the run writes: one per commit, when exports are on. */
+        int exports() {
+            return export ? (int) ((days() + perCommit - 1) / perCommit) : 0;
+        }
     }
 
     public RunResult run() throws Exception {
@@ -150,6 +155,7 @@ public final class ShopGenerator {
                 LOG.info("Generator {}: nothing to generate: the shop is up to date through {}", run.mode, lastDone);
                 return succeeded(run, lastDone);
             }
+            gate.requireCollector(plan.exports(), plan.from());
             state = tables.loadState(config.seed(), lastDone);
             LOG.info("Generator {}: {} day(s) {}..{}, {}, exports {}, {} day(s) per commit", run.mode, plan.days(),
                     plan.from(), plan.to(), run.settings, plan.export() ? "on" : "off", plan.perCommit());

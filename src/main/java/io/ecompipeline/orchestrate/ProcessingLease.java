@@ -119,6 +119,17 @@ public class ProcessingLease {
         }
     }
 
+    /**
+     * True when some instance holds the lease {@code lockId} now (its item exists and has not expired), e.g. whether
+     * any {@code run} collects arrivals; read with a consistent read, by anyone, without taking it.
+     */
+    public static boolean isHeldByAnyone(DynamoDbClient dynamoDb, String table, String lockId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("lock_id", s(lockId)))).item();
+        return item != null && item.containsKey("expires_at")
+                && Long.parseLong(item.get("expires_at").n()) > System.currentTimeMillis();
+    }
+
     /** Fails when the lease was lost: the caller must stop before changing anything else. */
     public void assertHeld() {
         if (!isHeld()) {

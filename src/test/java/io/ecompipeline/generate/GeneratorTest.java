@@ -182,6 +182,24 @@ class GeneratorTest {
     }
 
     @Test
+    void aRunThatWouldWaitForAPipelineThatIsNotThereIsRefusedAtOnce() throws Exception {
+        // as `generate` starts it: only the generate route, so no instance holds the collector lease
+        try (TestPipeline p = fresh(Map.of("camel.main.route-filter-include-pattern", "generate"))) {
+            GeneratorService g = p.bean("shopGenerator", GeneratorService.class);
+            assertThatThrownBy(() -> g.run(g.with(Map.of("days", "3", "export-history", "true")), true))
+                    .isInstanceOf(ShopGenerator.Refused.class)
+                    .hasMessageContaining("no instance collects incoming/ (none holds the collector lease")
+                    .hasMessageContaining("3 exports from");
+            assertThat(count("SELECT count(*) FROM shop.generated_days")).as("nothing generated").isZero();
+            assertThat(p.objects().keySet()).noneMatch(k -> k.startsWith("incoming/"));
+
+            // one export waits for nothing: generated and exported
+            ShopGenerator.RunResult one = generate(p, Map.of("days", "1", "export-history", "true"));
+            assertThat(one.records().get("export_files")).isPositive();
+        }
+    }
+
+    @Test
     void aGeneratorKilledMidRunResumesWithoutDuplicatesOrGaps() throws Exception {
         Map<String, String> run = Map.of("days", "100", "days-per-commit", "1");
         Map<String, String> whole;
