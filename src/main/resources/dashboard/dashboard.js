@@ -277,7 +277,7 @@ function drawBatches(batches) {
   document.querySelector('#batches tbody').replaceChildren(...batches.map(b => {
     const t = b.report ? b.report.totals : {};
     const reasons = b.report ? Object.entries(b.report.rejected_by_reason).map(([k, v]) => `${k}: ${v}`).join(', ') : '';
-    const dates = b.report ? (b.report.order_dates_changed || []).join(', ') : '';
+    const dates = b.report ? datesChanged(b.report) : '';
     const row = document.createElement('tr');
     row.className = b.status;
     cell(row, b.batch_id);
@@ -288,6 +288,18 @@ function drawBatches(batches) {
     cell(row, dates);
     return row;
   }));
+}
+
+/** A batch's changed order dates: all of them when few, else their count and span (all in the tooltip). */
+function datesChanged(report) {
+  const list = report.order_dates_changed || [];
+  const moved = report.orders_moved ? report.orders_moved.count : 0;
+  const span = document.createElement('span');
+  span.textContent = list.length <= 6 ? list.join(', ')
+    : `${list.length} dates, ${list[0]} … ${list[list.length - 1]}`;
+  if (moved) span.textContent += ` (${moved} order${moved === 1 ? '' : 's'} moved from another date)`;
+  span.title = list.join(', ');
+  return span;
 }
 
 // --- filters and CSV
