@@ -128,7 +128,7 @@ class StepFunctionsEndToEndTest {
         assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
                 .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
         assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
-                "ecom-pipeline-validate-file", "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
+                "ecom-pipeline-validate-file", "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-curate-batch", "ecom-pipeline-finish-batch",
                 "ecom-pipeline-generate");
         String executionArn = executionArn(sfn, batchId);
         // the finish step ends the batch; the execution releases the lock just after
