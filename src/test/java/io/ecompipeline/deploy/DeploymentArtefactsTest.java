@@ -381,7 +381,7 @@ class DeploymentArtefactsTest {
                 used.add(activity.group(1));
             }
         }
-        assertThat(configured).hasSize(5);
+        assertThat(configured).hasSize(6);
         assertThat(used).as("activities of asl/*.json = pipeline.sfn.activity.*").isEqualTo(configured);
     }
 
