@@ -56,7 +56,7 @@ public class CuratedZone {
               JOIN pipeline.order_lines l ON l.order_id = o.order_id
               LEFT JOIN pipeline.batches b ON b.batch_id = l.batch_id
              WHERE o.order_date = ANY (?)
-             ORDER BY o.order_date, l.order_id, l.product_id, l.batch_id""";
+             ORDER BY o.order_date, l.order_id, l.product_id, l.batch_id, l.quantity, l.unit_price""";
 
     private final DataSource dataSource;
     private final S3Objects s3;

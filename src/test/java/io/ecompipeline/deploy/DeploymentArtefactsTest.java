@@ -405,8 +405,10 @@ class DeploymentArtefactsTest {
     void placeholdersAreTheDocumentedOnesAndNeverCollideWithRouteExpressions() throws Exception {
         Pattern placeholder = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
         List<Path> files = new ArrayList<>(List.of(ROOT.resolve("ecs-task-def.json")));
-        try (Stream<Path> iam = Files.list(ROOT.resolve("deploy/iam")); Stream<Path> k8s = Files.list(ROOT.resolve("k8s"))) {
+        try (Stream<Path> iam = Files.list(ROOT.resolve("deploy/iam")); Stream<Path> k8s = Files.list(ROOT.resolve("k8s"));
+                Stream<Path> athena = Files.list(ROOT.resolve("deploy/athena"))) {
             iam.forEach(files::add);
+            athena.forEach(files::add);
             k8s.filter(p -> !p.getFileName().toString().equals("routes-configmap.yaml")).forEach(files::add);
         }
         Set<String> used = new TreeSet<>();
