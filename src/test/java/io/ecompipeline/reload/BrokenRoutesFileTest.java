@@ -23,7 +23,8 @@ class BrokenRoutesFileTest {
 
     @Test
     void aBrokenRoutesFileStopsTheNextStartWithOneLineNamingIt() throws Exception {
-        for (String name : List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml")) {
+        for (String name : List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml",
+                "curated.camel.yaml")) {
             Files.copy(Path.of("src/main/resources/routes", name), folder.resolve(name));
         }
         Path ingest = folder.resolve("ingest.camel.yaml");
