@@ -48,7 +48,7 @@ public class BatchStore {
     public static final String CHECKED = "checked";
     public static final String APPLIED = "applied";
     public static final String LOADED = "loaded";
-    /** The curated zone holds the batch's touched dates (skipped, and never reached, with pipeline.curated.enabled off). */
+    /** The curated zone holds the batch's touched dates (a status never reached with pipeline.curated.enabled off). */
     public static final String CURATED = "curated";
     public static final String FINISHED = "finished";
     public static final String DEAD_LETTERED = "dead_lettered";
