@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS pipeline.batch_collector_completed (
     version bigint NOT NULL
 );
 
--- One row per batch; status moves collected -> validated -> checked -> applied -> loaded -> finished.
+-- One row per batch; status moves collected -> validated -> checked -> applied -> loaded -> curated -> finished
+-- (curated only with pipeline.curated.enabled).
 CREATE TABLE IF NOT EXISTS pipeline.batches (
     batch_id      text PRIMARY KEY,
     status        text NOT NULL,

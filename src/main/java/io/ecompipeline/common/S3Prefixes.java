@@ -14,6 +14,7 @@ public final class S3Prefixes {
     private final String quarantine;
     private final String rejected;
     private final String reports;
+    private final String curated;
 
     /** {@code prefixOf} gives the prefix of a stage by its name: incoming, collected, archive, quarantine, ... */
     public S3Prefixes(UnaryOperator<String> prefixOf) {
@@ -23,6 +24,7 @@ public final class S3Prefixes {
         this.quarantine = prefixOf.apply("quarantine");
         this.rejected = prefixOf.apply("rejected");
         this.reports = prefixOf.apply("reports");
+        this.curated = prefixOf.apply("curated");
     }
 
     /** The layout of the {@code pipeline.prefix.*} settings. */
@@ -52,5 +54,10 @@ public final class S3Prefixes {
 
     public String reports() {
         return reports;
+    }
+
+    /** The curated zone: Parquet tables of the current state and the KPIs, partitioned by order date. */
+    public String curated() {
+        return curated;
     }
 }

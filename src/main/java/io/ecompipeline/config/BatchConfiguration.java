@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.S3Prefixes;
 import io.ecompipeline.common.Settings;
+import io.ecompipeline.curate.CuratedZone;
 import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.BatchFinisher;
 import io.ecompipeline.kpi.KpiItems;
@@ -29,8 +30,9 @@ import org.apache.camel.PropertyInject;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The beans of a batch's steps (routes/batch.camel.yaml, routes/kpi.camel.yaml), in the order they run: validate
- * each file, the batch rules, apply, the KPIs, finish; and the one failure path both orchestrators share.
+ * The beans of a batch's steps (routes/batch.camel.yaml, kpi.camel.yaml, curated.camel.yaml), in the order they run:
+ * validate each file, the batch rules, apply, the KPIs, the curated zone, finish; and the one failure path both
+ * orchestrators share.
  */
 @Configuration
 public class BatchConfiguration implements CamelConfiguration {
@@ -101,6 +103,12 @@ public class BatchConfiguration implements CamelConfiguration {
             @BeanInject("pipelineMetrics") PipelineMetrics metrics) {
         metrics.kpiTables(orderTable, categoryTable); // their counters at 0 from the start
         return new KpiTableWriter(dynamoDb, maxWriteAttempts, metrics);
+    }
+
+    @BindToRegistry(lazy = true)
+    public CuratedZone curatedZone(@BeanInject("dataSource") DataSource dataSource,
+            @BeanInject("s3Objects") S3Objects objects, @BeanInject("s3Prefixes") S3Prefixes prefixes) {
+        return new CuratedZone(dataSource, objects, prefixes.curated());
     }
 
     @BindToRegistry(lazy = true)

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class StartupConfiguration implements CamelConfiguration {
 
     private static final List<String> ACTIVITIES = List.of("validate-file", "validate-apply", "compute-kpis",
-            "finish-batch", "generate");
+            "curate-batch", "finish-batch", "generate");
 
     @Override
     public void configure(CamelContext context) {

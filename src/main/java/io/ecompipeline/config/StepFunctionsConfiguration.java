@@ -91,6 +91,7 @@ public class StepFunctionsConfiguration implements CamelConfiguration {
         byName.put(names.get("validate-file"), steps::validateFile);
         byName.put(names.get("validate-apply"), steps::validateApply);
         byName.put(names.get("compute-kpis"), steps::computeKpis);
+        byName.put(names.get("curate-batch"), steps::curateBatch);
         byName.put(names.get("finish-batch"), steps::finishBatch);
         byName.put(names.get("generate"), steps::generate);
         return byName;

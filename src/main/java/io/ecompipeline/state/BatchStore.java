@@ -48,9 +48,12 @@ public class BatchStore {
     public static final String CHECKED = "checked";
     public static final String APPLIED = "applied";
     public static final String LOADED = "loaded";
+    /** The curated zone holds the batch's touched dates (a status never reached with pipeline.curated.enabled off). */
+    public static final String CURATED = "curated";
     public static final String FINISHED = "finished";
     public static final String DEAD_LETTERED = "dead_lettered";
-    private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, CHECKED, APPLIED, LOADED, FINISHED);
+    private static final List<String> PROGRESS = List.of(COLLECTED, VALIDATED, CHECKED, APPLIED, LOADED, CURATED,
+            FINISHED);
 
     private final DataSource dataSource;
 

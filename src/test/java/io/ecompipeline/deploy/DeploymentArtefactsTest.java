@@ -98,7 +98,7 @@ class DeploymentArtefactsTest {
                 "pipeline.dynamodb.category-kpis-table", "pipeline.dynamodb.lock-table", "pipeline.sqs.dead-letter-queue",
                 "pipeline.sqs.alerts-queue", "pipeline.sfn.ingest-state-machine", "pipeline.sfn.generation-state-machine",
                 "pipeline.sfn.activity.validate-file", "pipeline.sfn.activity.validate-apply",
-                "pipeline.sfn.activity.compute-kpis",
+                "pipeline.sfn.activity.compute-kpis", "pipeline.sfn.activity.curate-batch",
                 "pipeline.sfn.activity.finish-batch", "pipeline.sfn.activity.generate")) {
             assertThat(env.get(envName(key))).as(key).isEqualTo(settings.get(key));
         }
@@ -124,6 +124,9 @@ class DeploymentArtefactsTest {
                 assertThat(grants.get(objects)).as(objects).doesNotContain("s3:DeleteObject");
             }
         }
+        // the curated zone's partitions are replaced, and a date left without rows has its file deleted
+        String curated = "arn:aws:s3:::" + bucket + "/" + settings.get("pipeline.prefix.curated") + "*";
+        assertThat(grants.get(curated)).as(curated).contains("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
         for (String key : List.of("pipeline.dynamodb.order-kpis-table", "pipeline.dynamodb.category-kpis-table")) {
             assertThat(grants.get("arn:aws:dynamodb:" + region + ":table/" + settings.get(key)))
                     .as(key).contains("dynamodb:DescribeTable", "dynamodb:BatchWriteItem", "dynamodb:Scan");
@@ -133,7 +136,7 @@ class DeploymentArtefactsTest {
         for (String key : List.of("pipeline.sqs.dead-letter-queue", "pipeline.sqs.alerts-queue")) {
             assertThat(grants.get("arn:aws:sqs:" + region + ":" + settings.get(key))).as(key).contains("sqs:SendMessage");
         }
-        for (String key : List.of("validate-file", "validate-apply", "compute-kpis", "finish-batch", "generate")) {
+        for (String key : List.of("validate-file", "validate-apply", "compute-kpis", "curate-batch", "finish-batch", "generate")) {
             String activity = "arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + key);
             assertThat(grants.get(activity)).as(activity).containsExactly("states:GetActivityTask");
         }
@@ -155,7 +158,7 @@ class DeploymentArtefactsTest {
                 expected.add("arn:aws:dynamodb:" + region + ":table/" + settings.get("pipeline.dynamodb." + k)));
         Stream.of("dead-letter-queue", "alerts-queue").forEach(k ->
                 expected.add("arn:aws:sqs:" + region + ":" + settings.get("pipeline.sqs." + k)));
-        Stream.of("validate-file", "validate-apply", "compute-kpis", "finish-batch", "generate").forEach(k ->
+        Stream.of("validate-file", "validate-apply", "compute-kpis", "curate-batch", "finish-batch", "generate").forEach(k ->
                 expected.add("arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + k)));
         Stream.of("ingest-state-machine", "generation-state-machine").forEach(k -> {
             expected.add("arn:aws:states:" + region + ":stateMachine:" + settings.get("pipeline.sfn." + k));
@@ -378,7 +381,7 @@ class DeploymentArtefactsTest {
                 used.add(activity.group(1));
             }
         }
-        assertThat(configured).hasSize(5);
+        assertThat(configured).hasSize(6);
         assertThat(used).as("activities of asl/*.json = pipeline.sfn.activity.*").isEqualTo(configured);
     }
 
@@ -402,8 +405,10 @@ class DeploymentArtefactsTest {
     void placeholdersAreTheDocumentedOnesAndNeverCollideWithRouteExpressions() throws Exception {
         Pattern placeholder = Pattern.compile("\\$\\{([A-Za-z0-9_.:-]+)}");
         List<Path> files = new ArrayList<>(List.of(ROOT.resolve("ecs-task-def.json")));
-        try (Stream<Path> iam = Files.list(ROOT.resolve("deploy/iam")); Stream<Path> k8s = Files.list(ROOT.resolve("k8s"))) {
+        try (Stream<Path> iam = Files.list(ROOT.resolve("deploy/iam")); Stream<Path> k8s = Files.list(ROOT.resolve("k8s"));
+                Stream<Path> athena = Files.list(ROOT.resolve("deploy/athena"))) {
             iam.forEach(files::add);
+            athena.forEach(files::add);
             k8s.filter(p -> !p.getFileName().toString().equals("routes-configmap.yaml")).forEach(files::add);
         }
         Set<String> used = new TreeSet<>();

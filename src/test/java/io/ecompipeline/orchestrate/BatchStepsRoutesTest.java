@@ -161,10 +161,10 @@ class BatchStepsRoutesTest {
         }
     }
 
-    /** Statuses move collected -> validated -> checked -> applied -> loaded -> finished, as BatchStore's. */
+    /** Statuses move collected -> validated -> checked -> applied -> loaded -> curated -> finished, as BatchStore's. */
     public static class StubBatchStore {
         private static final List<String> PROGRESS = List.of("collected", "validated", "checked", "applied", "loaded",
-                "finished");
+                "curated", "finished");
         private final List<String> calls;
         volatile String status = "collected";
         volatile List<String> files = List.of();

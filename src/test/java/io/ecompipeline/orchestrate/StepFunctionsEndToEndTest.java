@@ -128,8 +128,8 @@ class StepFunctionsEndToEndTest {
         assertThat(sfn.listStateMachines().stateMachines()).extracting(m -> m.name())
                 .contains("ecom-pipeline-ingest-batch", "ecom-pipeline-daily-generation");
         assertThat(sfn.listActivities().activities()).extracting(a -> a.name()).contains(
-                "ecom-pipeline-validate-file", "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis", "ecom-pipeline-finish-batch",
-                "ecom-pipeline-generate");
+                "ecom-pipeline-validate-file", "ecom-pipeline-validate-apply", "ecom-pipeline-compute-kpis",
+                "ecom-pipeline-curate-batch", "ecom-pipeline-finish-batch", "ecom-pipeline-generate");
         String executionArn = executionArn(sfn, batchId);
         // the finish step ends the batch; the execution releases the lock just after
         DescribeExecutionResponse execution = awaitEnd(sfn, executionArn);
@@ -150,7 +150,9 @@ class StepFunctionsEndToEndTest {
         assertThat(files).extracting(f -> f.get("fileKey").asText())
                 .containsExactlyInAnyOrderElementsOf(JSON.convertValue(input.get("files"), List.class));
         assertThat(files).allSatisfy(f -> assertThat(f.get("outcome").asText()).isIn("archived", "quarantined"));
-        assertThat(activities).hasSize(3);
+        assertThat(activities).hasSize(4);
+        assertThat(activities.get(2).get("status").asText()).as("the curated zone written").isEqualTo("curated");
+        assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("curated/")).hasSize(4 * 31);
         JsonNode validation = activities.get(0);
         assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
         assertThat(validation.get("acceptedRows").asLong()).isPositive();
@@ -232,7 +234,7 @@ class StepFunctionsEndToEndTest {
         TestPipeline pipeline = TestPipeline.fresh(stepFunctionsMode());
         JsonNode before = stats();
         long pollsBefore = before.get("polls").asLong();
-        int workers = 4 + VALIDATE_FILE_WORKERS;
+        int workers = 5 + VALIDATE_FILE_WORKERS;
         awaitQuietly(Duration.ofSeconds(10), () -> stats().get("openPolls").asInt() >= workers);
         assertThat(stats().get("openPolls").asInt()).as("one poll per activity, validate-file's per validation thread")
                 .isEqualTo(workers);

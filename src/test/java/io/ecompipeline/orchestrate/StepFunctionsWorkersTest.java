@@ -84,7 +84,7 @@ class StepFunctionsWorkersTest {
             for (int i = 2; i <= WORKERS; i++) {
                 workers.add(ChildPipeline.start(services, settings, logs.resolve("worker-" + i + ".log")));
             }
-            int polls = WORKERS * (4 + StepFunctionsEndToEndTest.VALIDATE_FILE_WORKERS);
+            int polls = WORKERS * (5 + StepFunctionsEndToEndTest.VALIDATE_FILE_WORKERS);
             TestPipeline.await("every worker polling every activity", Duration.ofSeconds(90),
                     () -> StepFunctionsEndToEndTest.stats().get("openPolls").asInt() >= polls);
 

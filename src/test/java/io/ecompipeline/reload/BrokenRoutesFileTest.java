@@ -31,7 +31,8 @@ class BrokenRoutesFileTest {
         "an unknown endpoint | '- to: direct:collect-batch' | '- to: tox:collect-batch'   | Route ingest-poll-s3 (routes file {file}) could not be started: No endpoint could be found for: tox://collect-batch | tox"})
     void aBrokenRoutesFileStopsTheNextStartWithOneLineNamingIt(String breakage, String text, String broken,
             String expected, String detail) throws Exception {
-        for (String name : List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml")) {
+        for (String name : List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml",
+                "curated.camel.yaml")) {
             Files.copy(Path.of("src/main/resources/routes", name), folder.resolve(name));
         }
         Path ingest = folder.resolve("ingest.camel.yaml");

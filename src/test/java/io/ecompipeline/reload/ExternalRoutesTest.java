@@ -22,7 +22,7 @@ class ExternalRoutesTest {
 
     @Test
     void routesComeFromTheFolderAndReloadWhenEdited() throws Exception {
-        for (String name : new String[] {"ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml"}) {
+        for (String name : new String[] {"ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml", "curated.camel.yaml"}) {
             Files.copy(Path.of("src/main/resources/routes", name), routes.resolve(name));
         }
         try (TestPipeline pipeline = TestPipeline.fresh(Map.of("pipeline.routes.dir", routes.toString()))) {

@@ -32,7 +32,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 class LiveRouteEditTest {
 
-    private static final List<String> FILES = List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml");
+    private static final List<String> FILES = List.of("ingest.camel.yaml", "batch.camel.yaml", "kpi.camel.yaml",
+            "curated.camel.yaml");
     /** where a `log` step without logName writes (camel.main.log-name = io.ecompipeline.route.${routeId}) */
     private static final String OPERATOR_LOG = "io.ecompipeline.route.ingest-poll-s3";
 

@@ -85,6 +85,13 @@ public class WorkerSteps {
         return ActivityTasks.output("batchId", batchId, "orderDates", dates.size());
     }
 
+    /** The curated zone's partitions of the batch's touched dates (none with pipeline.curated.enabled off). */
+    public Map<String, Object> curateBatch(JsonNode input) throws Exception {
+        String batchId = batchId(input);
+        step("direct:activity-curate-batch", batchId);
+        return ActivityTasks.output("batchId", batchId, "status", batches.status(batchId));
+    }
+
     public Map<String, Object> finishBatch(JsonNode input) throws Exception {
         String batchId = batchId(input);
         step("direct:activity-finish-batch", batchId);

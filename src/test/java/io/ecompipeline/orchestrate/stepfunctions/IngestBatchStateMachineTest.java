@@ -86,6 +86,7 @@ class IngestBatchStateMachineTest {
                 .task("ValidateFile", fileValidated())
                 .task("ValidateApply", validated(batchId, 7))
                 .task("ComputeKpis", returning(Map.of("dates", 2)))
+                .task("CurateBatch", returning(Map.of("status", "curated")))
                 .task("FinishBatch", returning(Map.of("archived", 2)));
     }
 
@@ -139,10 +140,10 @@ class IngestBatchStateMachineTest {
         assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
         assertThat(run.calls().stream().map(c -> c.path("state").asText()))
                 .containsExactly("AcquireLock", "ValidateFile", "ValidateFile", "ValidateApply", "ComputeKpis",
-                        "FinishBatch", "ReleaseLock");
+                        "CurateBatch", "FinishBatch", "ReleaseLock");
         assertThat(run.states()).containsExactly("CheckLockExpiry", "NoLockExpiry", "AcquireLock",
                 "CheckMaxConcurrency", "ValidateFiles", "ValidateApply", "AnyRowsAccepted", "ComputeKpis",
-                "FinishBatch", "ReleaseLock", "BatchDone");
+                "CurateBatch", "FinishBatch", "ReleaseLock", "BatchDone");
         JsonNode acquire = run.calls("AcquireLock").get(0).path("input");
         assertThat(acquire.path("TableName").asText()).isEqualTo("ProcessingLock");
         assertThat(acquire.path("Key").path("lock_id").path("S").asText()).isEqualTo("sfn-ingest-batch");
@@ -170,6 +171,11 @@ class IngestBatchStateMachineTest {
         assertThat(fileKeys(run)).containsExactly(ORDERS, ITEMS);
         assertThat(run.output().has("validateFiles")).as("the Map's results are dropped").isFalse();
         assertThat(run.calls("ComputeKpis").get(0).path("input").path("batchId").asText()).isEqualTo("b-happy");
+        JsonNode curate = run.calls("CurateBatch").get(0);
+        assertThat(curate.path("resource").asText())
+                .isEqualTo("arn:aws:states:eu-west-1:123456789012:activity:ecom-pipeline-curate-batch");
+        assertThat(curate.path("input").path("batchId").asText()).isEqualTo("b-happy");
+        assertThat(curate.path("input").size()).as("the curated step needs only the batch id").isEqualTo(1);
         assertThat(run.callsTo(SEND_MESSAGE)).isEmpty();
         assertThat(run.output().path("validation").path("acceptedRows").asInt()).isEqualTo(7);
     }
@@ -183,6 +189,7 @@ class IngestBatchStateMachineTest {
                 .task("ValidateFile", fileValidated())
                 .task("ValidateApply", validated("b-expiry", 1))
                 .task("ComputeKpis", returning(Map.of()))
+                .task("CurateBatch", returning(Map.of()))
                 .task("FinishBatch", returning(Map.of())));
         Run without = sfn.run(ASL, script);
 
@@ -313,7 +320,7 @@ class IngestBatchStateMachineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ValidateFile", "ValidateApply", "ComputeKpis", "FinishBatch"})
+    @ValueSource(strings = {"ValidateFile", "ValidateApply", "ComputeKpis", "CurateBatch", "FinishBatch"})
     void transientFailureThatOutlastsTheRetriesReleasesAlertsAndFails(String step) throws IOException {
         Run run = sfn.run(ASL, happy("b-down").task(step, failing("Transient", "PostgreSQL unreachable")));
 
@@ -338,6 +345,7 @@ class IngestBatchStateMachineTest {
         assertThat(run.error()).isEqualTo("BatchFailed");
         assertThat(run.cause()).isEqualTo("KPI item too large");
         assertThat(run.calls("ComputeKpis")).hasSize(1);
+        assertThat(run.calls("CurateBatch")).isEmpty();
         assertThat(run.calls("FinishBatch")).isEmpty();
         List<JsonNode> releases = run.callsTo(DELETE_ITEM);
         assertThat(releases).hasSize(1);
@@ -406,7 +414,8 @@ class IngestBatchStateMachineTest {
                         .isLessThan(e.getValue().path("TimeoutSeconds").asInt());
             }
         });
-        assertThat(activities).containsExactlyInAnyOrder("ValidateFile", "ValidateApply", "ComputeKpis", "FinishBatch");
+        assertThat(activities).containsExactlyInAnyOrder("ValidateFile", "ValidateApply", "ComputeKpis", "CurateBatch",
+                "FinishBatch");
     }
 
     @Test
@@ -415,6 +424,7 @@ class IngestBatchStateMachineTest {
 
         assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
         assertThat(run.calls("ComputeKpis")).isEmpty();
+        assertThat(run.calls("CurateBatch")).as("no date changed: nothing to curate").isEmpty();
         assertThat(run.calls("FinishBatch")).hasSize(1);
         assertThat(run.calls("ReleaseLock")).hasSize(1);
     }

@@ -1,0 +1,116 @@
+package io.ecompipeline.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.jerolba.carpet.CarpetReader;
+import io.ecompipeline.common.S3Objects;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a curated table's partitions are put: one object per date at its fixed key, whole or not at all; a failure
+ * part way leaves the partitions already put complete and the others as they were; a touched date without rows is
+ * deleted. (The S3 side is a recording stand-in: what matters here is which calls are made, in which order.)
+ */
+@Tag("unit")
+class PartitionFilesTest {
+
+    private static final LocalDate D1 = LocalDate.of(2025, 3, 1);
+    private static final LocalDate D2 = LocalDate.of(2025, 3, 2);
+    private static final LocalDate D3 = LocalDate.of(2025, 3, 3);
+
+    @TempDir
+    Path work;
+
+    /** Records puts (the file's bytes) and deletes; fails the put number {@code failAt} (1-based; 0 = never). */
+    static final class RecordingObjects extends S3Objects {
+        final Map<String, byte[]> puts = new LinkedHashMap<>();
+        final List<String> deletes = new ArrayList<>();
+        int failAt;
+
+        RecordingObjects() {
+            super(null, "test");
+        }
+
+        @Override
+        public void put(String key, Path file, String contentType) {
+            if (puts.size() + 1 == failAt) {
+                throw new IllegalStateException("S3 unreachable");
+            }
+            try {
+                puts.put(key, Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void delete(String key) {
+            deletes.add(key);
+        }
+    }
+
+    private static CuratedRows.OrderKpi kpi(long orders) {
+        return new CuratedRows.OrderKpi(orders, new BigDecimal("10.00"), orders, new BigDecimal("0.0000"), 1, 0);
+    }
+
+    @Test
+    void eachDateIsOneObjectAtItsKeyAndATouchedDateWithoutRowsIsDeleted() throws Exception {
+        RecordingObjects s3 = new RecordingObjects();
+        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
+                CuratedRows.OrderKpi.class)) {
+            files.add(D1, kpi(1));
+            files.add(D1, kpi(2));
+            files.add(D3, kpi(3));
+            assertThat(files.finish(List.of(D1, D2, D3))).isEqualTo(2);
+            assertThat(files.rows()).isEqualTo(3);
+        }
+        assertThat(s3.puts.keySet()).containsExactly("curated/order_kpis/order_date=2025-03-01/data.parquet",
+                "curated/order_kpis/order_date=2025-03-03/data.parquet");
+        assertThat(s3.deletes).containsExactly("curated/order_kpis/order_date=2025-03-02/data.parquet");
+        Path first = Files.write(work.resolve("d1.parquet"), s3.puts.get(PartitionFiles.key("curated/order_kpis/", D1)));
+        assertThat(new CarpetReader<>(first.toFile(), CuratedRows.OrderKpi.class).toList())
+                .containsExactly(kpi(1), kpi(2));
+    }
+
+    @Test
+    void aFailurePartWayLeavesThePartitionsPutCompleteAndTouchesNoOther() throws Exception {
+        RecordingObjects s3 = new RecordingObjects();
+        s3.failAt = 2;
+        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
+                CuratedRows.OrderKpi.class)) {
+            files.add(D1, kpi(1));
+            assertThatThrownBy(() -> {
+                files.add(D2, kpi(2));
+                files.add(D3, kpi(3)); // D2's put fails here
+                files.finish(List.of(D1, D2, D3));
+            }).hasMessage("S3 unreachable");
+        }
+        assertThat(s3.puts.keySet()).containsExactly(PartitionFiles.key("curated/order_kpis/", D1));
+        assertThat(s3.deletes).as("no date is emptied by a failed run").isEmpty();
+    }
+
+    @Test
+    void rowsOfADateThatDoNotComeTogetherAreRefused() throws Exception {
+        RecordingObjects s3 = new RecordingObjects();
+        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
+                CuratedRows.OrderKpi.class)) {
+            files.add(D1, kpi(1));
+            files.add(D2, kpi(2));
+            assertThatThrownBy(() -> files.add(D1, kpi(3))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not together");
+        }
+    }
+}
