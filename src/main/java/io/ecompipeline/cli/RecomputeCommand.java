@@ -26,7 +26,7 @@ public final class RecomputeCommand {
     private final String from;
     private final String to;
 
-    RecomputeCommand(String from, String to) {
+    public RecomputeCommand(String from, String to) {
         this.from = from;
         this.to = to;
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * or any JMX client without a second process. A Camel service of the context, registered in the platform MBean server
  * while the application runs.
  */
-public class RecomputeOperation extends ServiceSupport implements RecomputeMBean {
+public class RecomputeOperation extends ServiceSupport implements RecomputeOperationMBean {
 
     public static final String NAME = "io.ecompipeline:type=Recompute";
     private static final Logger LOG = LoggerFactory.getLogger(RecomputeOperation.class);

@@ -1,7 +1,7 @@
 package io.ecompipeline.orchestrate;
 
 /** {@code io.ecompipeline:type=Recompute}: re-derive a date range's KPIs in the running service (see {@link RecomputeOperation}). */
-public interface RecomputeMBean {
+public interface RecomputeOperationMBean {
 
     /**
      * Re-derives the KPIs of {@code from} to {@code to} (YYYY-MM-DD, both included) from the state, under the
