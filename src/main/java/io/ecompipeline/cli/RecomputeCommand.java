@@ -69,6 +69,8 @@ public final class RecomputeCommand {
                 return 1;
             }
             throw e;
+        } finally {
+            KpiRecompute.forgetRun();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The steps of the {@code recompute-kpis} route (routes/kpi.camel.yaml) around the KPI computation: takes the
@@ -135,6 +136,7 @@ public class KpiRecompute {
         exchange.setProperty(RUN, run);
         exchange.setProperty(io.ecompipeline.kpi.KpiTableWriter.WRITES_COUNTED, run.written);
         exchange.getMessage().setHeader("batchId", run.id);
+        MDC.put(PendingBatches.BATCH_ID, run.id);
         LOG.info("Recomputing the KPIs of {} to {} ({} dates, in chunks of {}) from the state, under the processing"
                 + " lease", run.from, run.to, run.total, settings.chunkDays());
     }
@@ -183,12 +185,18 @@ public class KpiRecompute {
             return; // refused before the lease was taken
         }
         run.lease.release();
+        MDC.remove(PendingBatches.BATCH_ID); // this thread's; the caller clears its own (see forgetRun)
         try {
             afterRelease.run();
         } catch (RuntimeException e) {
             LOG.warn("Could not wake the batches that waited for the lease (they retry on their own): {}",
                     e.getMessage());
         }
+    }
+
+    /** For the thread that sent the range: its log lines no longer carry the run's id. */
+    public static void forgetRun() {
+        MDC.remove(PendingBatches.BATCH_ID);
     }
 
     private static double seconds(Run run) {

@@ -57,6 +57,8 @@ public class RecomputeOperation extends ServiceSupport implements RecomputeOpera
                 LOG.error("Recompute {} to {} failed", from, to, cause);
             }
             throw new IllegalStateException(lastResult);
+        } finally {
+            KpiRecompute.forgetRun();
         }
     }
 
