@@ -17,11 +17,12 @@ public final class RecomputeCommand {
 
     /**
      * The routes the command runs: recompute-kpis and what it calls. A step added to recompute-kpis must have its
-     * routes named here too.
+     * routes named here too (by exact name: the filter takes a trailing * or a regular expression, not an inner *).
      */
     static final Map<String, String> ONLY_RECOMPUTE = Map.of("pipeline.generator.schedule-enabled", "false",
             "camel.main.route-filter-include-pattern",
-            "recompute-kpis,compute-kpis-for-dates,query-*-kpis,write-*-kpis,write-kpi-items");
+            "recompute-kpis,compute-kpis-for-dates,query-order-kpis,write-order-kpis,query-category-kpis,"
+                    + "write-category-kpis,write-kpi-items");
 
     private final String from;
     private final String to;
@@ -50,7 +51,14 @@ public final class RecomputeCommand {
     }
 
     public int run() throws Exception {
-        try (PipelineApp app = new PipelineApp(ONLY_RECOMPUTE)) {
+        return run(Map.of());
+    }
+
+    /** With these settings over the configured ones (tests: the embedded servers'). */
+    public int run(Map<String, String> settings) throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(settings);
+        overrides.putAll(ONLY_RECOMPUTE);
+        try (PipelineApp app = new PipelineApp(overrides)) {
             app.start();
             return run(app);
         }

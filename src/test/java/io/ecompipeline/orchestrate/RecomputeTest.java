@@ -113,6 +113,14 @@ class RecomputeTest {
             assertThat(recompute(pipeline, FROM, TO).code()).isZero();
             assertThat(withoutProvenance(items(ddb))).isEqualTo(withoutProvenance(before));
 
+            // the command as `bin/ecom-pipeline recompute` runs it: its own application, only the KPI routes
+            ddb.deleteItem(b -> b.tableName("OrderKPIs").key(Map.of("order_date", s("2024-03-02"))));
+            Map<String, String> services = new HashMap<>(TestPipeline.services().pipelineProperties());
+            Outcome command = capture(() -> new RecomputeCommand(FROM, TO).run(services));
+            assertThat(command.code()).as(command.stderr()).isZero();
+            assertThat(command.stdout()).startsWith("Recomputed the KPIs of 2024-02-28 to 2024-03-06: 8 dates");
+            assertThat(withoutProvenance(items(ddb))).isEqualTo(withoutProvenance(before));
+
             assertThat(log.lines()).noneMatch(l -> l.level().equals("ERROR"));
             assertThat(log.containing("Recompute waits for the processing lease, held by " + batch.owner())).isNotEmpty();
         }
@@ -122,6 +130,14 @@ class RecomputeTest {
     }
 
     private static Outcome recompute(TestPipeline pipeline, String from, String to) throws Exception {
+        return capture(() -> new RecomputeCommand(from, to).run(pipeline.app()));
+    }
+
+    private interface Command {
+        int run() throws Exception;
+    }
+
+    private static Outcome capture(Command command) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -129,7 +145,7 @@ class RecomputeTest {
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            int code = new RecomputeCommand(from, to).run(pipeline.app());
+            int code = command.run();
             return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
