@@ -15,7 +15,8 @@ import io.ecompipeline.cli.Cli;
  * S3, DynamoDB, SQS and PostgreSQL servers on loopback, points the application at them and runs the command. It
  * lives in its own jar ({@code target/ecom-pipeline-local.jar}, from {@code src/local/java}), run beside the
  * application's jar, so the production artefact carries no emulator. {@code demo} and {@code ingest} start from
- * empty state on free ports; {@code run} keeps its state in {@code PIPELINE_DATA_DIR} (default
+ * empty state on free ports; {@code kpis} and {@code recompute} go to the local {@code run} (they read and change its
+ * data); {@code run} keeps its state in {@code PIPELINE_DATA_DIR} (default
  * {@code .ecom-pipeline/data}), one {@code run} per folder ({@link DataDirLock}), on fixed ports that it prints with
  * the local keys and an example upload ({@link LocalLoop}).
  */
@@ -39,6 +40,15 @@ public final class LocalLauncher {
             System.exit(Cli.run(args)); // the usage needs no server
         }
         try {
+            if (LocalLoop.ON_THE_RUN.contains(args[0])) {
+                // kpis and recompute: on the data of the local `run`, which must be up; bad arguments said first
+                int bad = Cli.checkArguments(args);
+                if (bad != 0) {
+                    System.exit(bad);
+                }
+                LocalLoop.runningLocalRun(args[0]).forEach(System::setProperty);
+                System.exit(Cli.run(args));
+            }
             System.exit(onEmbeddedServers(args));
         } catch (LocalLoop.RefusedStart e) {
             System.err.println("error: " + e.getMessage());

@@ -81,6 +81,44 @@ final class LocalLoop {
         }
     }
 
+    /** The commands that read or change a {@code run}'s data, so they go to that run, not to throw-away servers. */
+    static final java.util.List<String> ON_THE_RUN = java.util.List.of("kpis", "recompute");
+
+    /**
+     * For {@code kpis} and {@code recompute} without endpoints configured: the settings of the local {@code run} on
+     * its fixed ports (it must be up: throw-away servers would hold no KPIs to read or state to recompute from), or
+     * one line saying how to start it or point the command elsewhere.
+     */
+    static Map<String, String> runningLocalRun(String command) {
+        LocalServices.Ports ports = ports();
+        Map<String, Integer> needed = new LinkedHashMap<>();
+        needed.put("DynamoDB|pipeline.local.dynamodb-port", ports.dynamoDb());
+        if (command.equals("recompute")) {
+            needed.put("PostgreSQL|pipeline.local.postgres-port", ports.postgres());
+            needed.put("S3|pipeline.local.s3-port", ports.s3());
+        }
+        for (Map.Entry<String, Integer> e : needed.entrySet()) {
+            String[] what = e.getKey().split("\\|");
+            int port = e.getValue();
+            boolean up = false;
+            if (port != 0) {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    up = true;
+                } catch (IOException down) {
+                    up = false;
+                }
+            }
+            if (!up) {
+                throw new RefusedStart("no endpoints configured, and no local `run` answers on 127.0.0.1:" + port
+                        + " (its " + what[0] + ", " + what[1] + "): " + command + " works on a run's data. Start"
+                        + " `bin/ecom-pipeline run` in another terminal, or point it at your services with the"
+                        + " PIPELINE_*_ENDPOINT and PIPELINE_JDBC_* settings (PIPELINE_USE_AWS=true for AWS)");
+            }
+        }
+        return LocalServices.pipelinePropertiesOf(ports);
+    }
+
     /** What {@code run} logs once started: where the servers are and how to reach them from another terminal. */
     static String summary(LocalServices services, Path dataDir) {
         String bucket = Settings.beforeStart(Map.of()).apply("pipeline.bucket");

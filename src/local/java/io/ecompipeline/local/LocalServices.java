@@ -503,6 +503,24 @@ public final class LocalServices implements AutoCloseable {
         return REGION;
     }
 
+    /**
+     * The application's configuration for the servers a {@code run} started on these fixed ports (from another
+     * process: {@code kpis} and {@code recompute} on that run's data); the same keys as {@link #pipelineProperties()}.
+     */
+    public static Map<String, String> pipelinePropertiesOf(Ports ports) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pipeline.aws.region", REGION);
+        p.put("pipeline.aws.access-key", ACCESS_KEY);
+        p.put("pipeline.aws.secret-key", SECRET_KEY);
+        p.put("pipeline.s3.endpoint", "http://" + HOST + ":" + ports.s3());
+        p.put("pipeline.dynamodb.endpoint", "http://" + HOST + ":" + ports.dynamoDb());
+        p.put("pipeline.sqs.endpoint", "http://" + HOST + ":" + ports.sqs());
+        p.put("pipeline.jdbc.url", "jdbc:postgresql://" + HOST + ":" + ports.postgres() + "/postgres");
+        p.put("pipeline.jdbc.user", JDBC_USER);
+        p.put("pipeline.jdbc.password", JDBC_PASSWORD);
+        return Collections.unmodifiableMap(p);
+    }
+
     /** The application's configuration for these servers (unmodifiable). */
     public Map<String, String> pipelineProperties() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,11 @@ public final class Cli {
                        [--scale X] [--seed S]     N: history days, or at most N days; X: volume factor; S: seed)
                        [--through DATE] [--export-history]
                        [--export true|false] [--days-per-commit N]
+              kpis --from DATE --to DATE        the KPIs of a date range (YYYY-MM-DD, both included), read from DynamoDB
+                   [--category C]                 by key: shop-wide, or of category C
+                   [--format table|csv|json]      (default table: units and a totals line)
+              recompute --from DATE --to DATE   re-derives the KPIs of a date range from the state, under the processing
+                                                  lease (after a fix, a lost KPI table or a restored backup)
               hawtio                            (bin/ecom-pipeline) the Hawtio console for a running `run`, in its own JVM
               services [--properties-file F]    (bin/ecom-pipeline) only the embedded S3, DynamoDB, SQS and PostgreSQL
                        [--s3-dir D]               servers; prints (and writes to F) the settings that reach them;
@@ -63,6 +69,8 @@ public final class Cli {
                     yield new DemoCommand().run();
                 }
                 case "generate" -> new GenerateCommand().run(options);
+                case "kpis" -> new KpisCommand(Settings.beforeStart(Map.of()), System.out).run(options);
+                case "recompute" -> RecomputeCommand.of(options).run();
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
                     yield 0;
@@ -80,6 +88,28 @@ public final class Cli {
             LOG.error("Failed", e);
             System.err.println("error: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * The arguments of {@code kpis} and {@code recompute} checked as {@link #run} will check them, for a launcher that
+     * has work to do before it runs the command (find the services): 2 after printing the usage error, else 0.
+     */
+    public static int checkArguments(String[] args) {
+        try {
+            Map<String, String> options = options(Arrays.asList(args).subList(1, args.length));
+            switch (args[0]) {
+                case "kpis" -> KpisCommand.Query.of(options);
+                case "recompute" -> RecomputeCommand.of(options);
+                default -> {
+                    // the other commands check their own
+                }
+            }
+            return 0;
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(usageOf(args[0]));
+            return 2;
         }
     }
 

@@ -12,6 +12,7 @@ import io.ecompipeline.dashboard.DashboardHttpEngine;
 import io.ecompipeline.dashboard.OpenBatchStatus;
 import io.ecompipeline.dashboard.RejectedRows;
 import io.ecompipeline.ingest.BatchCompletion;
+import io.ecompipeline.kpi.KpiReader;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -36,7 +37,7 @@ public class DashboardConfiguration implements CamelConfiguration {
             @BeanInject("dataSource") HikariDataSource dataSource, @BeanInject("s3Objects") S3Objects s3,
             @PropertyInject("pipeline.prefix.reports") String reportsPrefix,
             @PropertyInject("pipeline.dashboard.recent-batches") int recentBatches) {
-        return new DashboardData(new DashboardData.KpiTables(dynamoDb, orderTable, categoryTable), dataSource, s3,
+        return new DashboardData(new KpiReader(dynamoDb, orderTable, categoryTable), dataSource, s3,
                 reportsPrefix, recentBatches);
     }
 

@@ -1,7 +1,6 @@
 package io.ecompipeline.dashboard;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,87 +17,41 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.common.S3Objects;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import io.ecompipeline.kpi.KpiReader;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * What the KPI dashboard shows, read where the pipeline keeps it: the KPI items of a date range from DynamoDB (by
- * key: BatchGetItem and Query, never a table scan, so a view costs the same on a table of ten years), the categories,
+ * key through {@link KpiReader}: BatchGetItem and Query, never a table scan), the categories,
  * newest order date and recent batches from PostgreSQL, and each finished batch's quality report from S3. Returns
  * plain maps and lists for the JSON endpoints.
  */
 public class DashboardData {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** BatchGetItem takes at most 100 keys a request. */
-    static final int BATCH_GET_KEYS = 100;
-    static final List<String> ORDER_FIELDS = List.of("order_date", "total_orders", "total_revenue", "return_rate",
-            "unique_customers", "returned_orders", "total_items_sold", "batch_id");
-    static final List<String> CATEGORY_FIELDS = List.of("category", "order_date", "daily_revenue", "avg_order_value",
-            "avg_return_rate", "orders", "batch_id");
 
-    private final DynamoDbClient dynamoDb;
-    private final String orderTable;
-    private final String categoryTable;
+    private final KpiReader kpis;
     private final DataSource dataSource;
     private final S3Objects s3;
     private final String reportsPrefix;
     private final int recentBatches;
 
-    /** Where the KPI items are: the DynamoDB client and the two tables' names. */
-    public record KpiTables(DynamoDbClient dynamoDb, String orderTable, String categoryTable) {
-    }
-
-    public DashboardData(KpiTables kpis, DataSource dataSource, S3Objects s3, String reportsPrefix, int recentBatches) {
-        this.dynamoDb = kpis.dynamoDb();
-        this.orderTable = kpis.orderTable();
-        this.categoryTable = kpis.categoryTable();
+    public DashboardData(KpiReader kpis, DataSource dataSource, S3Objects s3, String reportsPrefix, int recentBatches) {
+        this.kpis = kpis;
         this.dataSource = dataSource;
         this.s3 = s3;
         this.reportsPrefix = reportsPrefix;
         this.recentBatches = recentBatches;
     }
 
-    /**
-     * OrderKPIs items of the range's dates, oldest first: BatchGetItem of the dates (at most 100 keys a request, and
-     * again for any keys DynamoDB left unprocessed), not a scan of the table.
-     */
+    /** OrderKPIs items of the range's dates, oldest first (BatchGetItem, see {@link KpiReader}). */
     public List<Map<String, Object>> orderKpis(DateRange range) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<LocalDate> dates = range.dates();
-        for (int i = 0; i < dates.size(); i += BATCH_GET_KEYS) {
-            List<Map<String, AttributeValue>> keys = dates.subList(i, Math.min(dates.size(), i + BATCH_GET_KEYS))
-                    .stream().map(d -> Map.of("order_date", AttributeValue.fromS(d.toString()))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(orderTable, KeysAndAttributes.builder().keys(keys).build());
-            while (!request.isEmpty()) {
-                Map<String, KeysAndAttributes> ask = request;
-                BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(ask));
-                response.responses().getOrDefault(orderTable, List.of()).forEach(item -> rows.add(row(item, ORDER_FIELDS)));
-                request = response.unprocessedKeys();
-            }
-        }
-        rows.sort(Comparator.comparing(r -> String.valueOf(r.get("order_date"))));
-        return rows;
+        return kpis.orderKpis(range.from(), range.to());
     }
 
-    /**
-     * CategoryKPIs items of the range, by category then date: one Query per category ({@code category} = C and
-     * {@code order_date} between the range's ends), over the given categories.
-     */
+    /** CategoryKPIs items of the range, by category then date: one Query per category (see {@link KpiReader}). */
     public List<Map<String, Object>> categoryKpis(DateRange range, List<String> categories) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String category : categories) {
-            dynamoDb.queryPaginator(b -> b.tableName(categoryTable)
-                    .keyConditionExpression("category = :c AND order_date BETWEEN :f AND :t")
-                    .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(category),
-                            ":f", AttributeValue.fromS(range.from().toString()),
-                            ":t", AttributeValue.fromS(range.to().toString()))))
-                    .items().forEach(item -> rows.add(row(item, CATEGORY_FIELDS)));
-        }
-        return rows;
+        return kpis.categoryKpis(range.from(), range.to(), categories);
     }
 
     /**
@@ -203,21 +155,6 @@ public class DashboardData {
         summary.put("files_with_rejected_rows", withRejected);
         summary.put("order_dates_changed", JSON.convertValue(report.path("order_dates_changed"), List.class));
         return summary;
-    }
-
-    private static Map<String, Object> row(Map<String, AttributeValue> item, List<String> fields) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (String f : fields) {
-            row.put(f, value(item.get(f)));
-        }
-        return row;
-    }
-
-    private static Object value(AttributeValue v) {
-        if (v == null) {
-            return null;
-        }
-        return v.n() != null ? new BigDecimal(v.n()) : v.s();
     }
 
     private static String instant(Timestamp t) {

@@ -3,9 +3,11 @@ package io.ecompipeline.kpi;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ecompipeline.observe.PipelineMetrics;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -30,7 +32,14 @@ public class KpiTableWriter {
         this.metrics = metrics;
     }
 
-    public int writeBatch(@Body List<WriteRequest> writes, @Header("kpiTable") String table) {
+    /**
+     * The exchange property that, when it holds an AtomicLong, counts the writes sent (a recompute's progress): the
+     * split's and multicast's copies of the exchange share the same counter.
+     */
+    public static final String WRITES_COUNTED = "pipelineKpiWritesCounted";
+
+    public int writeBatch(@Body List<WriteRequest> writes, @Header("kpiTable") String table,
+            @ExchangeProperty(WRITES_COUNTED) AtomicLong counted) {
         Map<String, List<WriteRequest>> pending = Map.of(table, writes);
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > maxAttempts) {
@@ -52,6 +61,9 @@ public class KpiTableWriter {
                     ? response.unprocessedItems() : Map.of();
         }
         metrics.kpiItemsWritten(table, writes.size());
+        if (counted != null) {
+            counted.addAndGet(writes.size());
+        }
         return writes.size();
     }
 

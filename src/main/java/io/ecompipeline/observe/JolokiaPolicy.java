@@ -25,7 +25,8 @@ import org.w3c.dom.NodeList;
 /**
  * The Jolokia access policy of this run: {@code jolokia-access.xml} (read-only: reads, lists and the route dumps a
  * console needs; no operation that evaluates URIs, expressions or placeholders; strict CORS), plus route
- * start/stop/suspend/resume and log level changes ({@link LoggingLevels}) when a login protects Jolokia, plus the
+ * start/stop/suspend/resume, log level changes ({@link LoggingLevels}) and the KPI recompute when a login protects
+ * Jolokia, plus the
  * browser origins an operator allows. Built here
  * because Jolokia reads its policy from one document, and these two parts depend on the configuration.
  */
@@ -41,6 +42,11 @@ public final class JolokiaPolicy {
     static final String LOGGING = LoggingLevels.NAME;
     /** What a logged-in operator may do to the log levels beyond reading them. */
     static final List<String> LOGGING_CONTROL = List.of("setLevel");
+
+    /** The KPI recompute MBean (orchestrate/RecomputeOperation), by name: orchestrate depends on this package. */
+    static final String RECOMPUTE = "io.ecompipeline:type=Recompute";
+    /** What a logged-in operator may do with it: re-derive a date range's KPIs (it writes DynamoDB, under the lease). */
+    static final List<String> RECOMPUTE_CONTROL = List.of("recompute");
 
     /** scheme://host[:port], host and port may hold Jolokia's * wildcard. */
     private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[a-z0-9.*\\[\\]:-]+(:(\\d+|\\*))?");
@@ -66,6 +72,10 @@ public final class JolokiaPolicy {
             Element logging = allowedMBean(policy, LOGGING);
             for (String operation : LOGGING_CONTROL) {
                 child(logging, "operation", operation);
+            }
+            Element recompute = allowedMBean(policy, RECOMPUTE);
+            for (String operation : RECOMPUTE_CONTROL) {
+                child(recompute, "operation", operation);
             }
         }
         Element cors = (Element) policy.getElementsByTagName("cors").item(0);

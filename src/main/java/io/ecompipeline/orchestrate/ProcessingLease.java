@@ -27,6 +27,12 @@ public class ProcessingLease {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingLease.class);
     public static final String PROCESSING = "batch-processing";
     public static final String COLLECTOR = "collector";
+    /**
+     * The lock the ingest state machine takes (asl/ingest-batch.asl.json: owner and acquired_at, no expiry). A lease
+     * of this class on it (a recompute in Step Functions mode) keeps executions waiting, since their condition does not
+     * read expires_at; they take it over only once acquired_at is older than {@code pipeline.sfn.lock-expiry}.
+     */
+    public static final String SFN_INGEST = "sfn-ingest-batch";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -128,6 +134,18 @@ public class ProcessingLease {
                 .key(Map.of("lock_id", s(lockId)))).item();
         return item != null && item.containsKey("expires_at")
                 && Long.parseLong(item.get("expires_at").n()) > System.currentTimeMillis();
+    }
+
+    /** Who holds the lock now and since when, for a message ("nobody" when it is free); read, not taken. */
+    public String holder() {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(Map.of("lock_id", s(lockId)))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return "nobody";
+        }
+        AttributeValue who = item.get("owner");
+        AttributeValue since = item.get("acquired_at");
+        return (who == null ? "an unknown owner" : who.s()) + (since == null ? "" : " since " + since.s());
     }
 
     /** Fails when the lease was lost: the caller must stop before changing anything else. */

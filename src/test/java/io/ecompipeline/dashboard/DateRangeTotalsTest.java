@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import io.ecompipeline.kpi.KpiTotals;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

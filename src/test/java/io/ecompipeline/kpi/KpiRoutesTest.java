@@ -3,6 +3,7 @@ package io.ecompipeline.kpi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Date;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
+import io.ecompipeline.orchestrate.KpiRecompute;
 import io.ecompipeline.support.RouteTestContext;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
@@ -46,6 +48,10 @@ class KpiRoutesTest {
         context.getRegistry().bind("kpiItems", items);
         context.getRegistry().bind("kpiTableWriter", writer);
         context.getRegistry().bind("kpiWritePool", pool);
+        // recompute-kpis' steps (orchestrate/RecomputeTest runs them on the embedded servers); not called here
+        context.getRegistry().bind("kpiRecompute", new KpiRecompute(() -> {
+            throw new IllegalStateException("no lease in a route test");
+        }, new KpiRecompute.Settings(31, Duration.ZERO, Duration.ofSeconds(5)), () -> { }));
         context.addRoutes(new RouteConfigurationBuilder() { // as batch.camel.yaml defines it
             @Override
             public void configuration() {

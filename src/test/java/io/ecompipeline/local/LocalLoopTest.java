@@ -44,6 +44,18 @@ class LocalLoopTest {
                     "aws --endpoint-url http://127.0.0.1:" + ports.s3() + " s3 cp orders_1.csv s3://ecommerce-data/incoming/",
                     "PIPELINE_S3_ENDPOINT=http://127.0.0.1:" + ports.s3(),
                     "PIPELINE_JDBC_URL=jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/postgres");
+            // kpis and recompute, from another process, reach this run with the settings it has itself
+            assertThat(LocalServices.pipelinePropertiesOf(ports)).isEqualTo(services.pipelineProperties());
+            Map<String, String> portSettings = Map.of("pipeline.local.s3-port", Integer.toString(ports.s3()),
+                    "pipeline.local.dynamodb-port", Integer.toString(ports.dynamoDb()),
+                    "pipeline.local.sqs-port", Integer.toString(ports.sqs()),
+                    "pipeline.local.postgres-port", Integer.toString(ports.postgres()));
+            portSettings.forEach(System::setProperty);
+            try {
+                assertThat(LocalLoop.runningLocalRun("recompute")).isEqualTo(services.pipelineProperties());
+            } finally {
+                portSettings.keySet().forEach(System::clearProperty);
+            }
             // another run on the same ports would be refused before starting anything
             assertThat(refusal(() -> LocalLoop.requireFreePorts(ports))).isEqualTo("port " + ports.s3()
                     + " for the local S3 is already in use by another process: set pipeline.local.s3-port"
@@ -85,6 +97,23 @@ class LocalLoopTest {
         assertThat(help.code()).isZero();
         assertThat(help.output()).startsWith("usage: ecom-pipeline run").doesNotContain("Local services");
         assertThat(work.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void kpisAndRecomputeWithoutALocalRunSaySoInOneLineAfterTheirArguments() throws Exception {
+        int port = freePort();
+        Result kpis = launch(Map.of("PIPELINE_LOCAL_DYNAMODB_PORT", Integer.toString(port)), "kpis", "--from",
+                "2024-03-01", "--to", "2024-03-02");
+        assertThat(kpis.code()).as(kpis.output()).isEqualTo(3);
+        assertThat(kpis.output().trim()).hasLineCount(1).startsWith("error: no endpoints configured, and no local"
+                + " `run` answers on 127.0.0.1:" + port + " (its DynamoDB, pipeline.local.dynamodb-port): kpis works on"
+                + " a run's data. Start `bin/ecom-pipeline run`");
+        // a wrong argument is said first, whether a run is up or not
+        Result bad = launch(Map.of("PIPELINE_LOCAL_DYNAMODB_PORT", Integer.toString(port)), "recompute", "--from",
+                "2024-03-01", "--to", "x");
+        assertThat(bad.code()).as(bad.output()).isEqualTo(2);
+        assertThat(bad.output()).startsWith("error: --to must be a date as YYYY-MM-DD, not 'x'\n"
+                + "usage: ecom-pipeline recompute");
     }
 
     private record Result(int code, String output) {

@@ -109,6 +109,16 @@ class JolokiaPolicyTest {
     }
 
     @Test
+    void recomputeIsReadByAnyoneAndRunOnlyWithTheLogin() throws Exception {
+        ObjectName recompute = new ObjectName(JolokiaPolicy.RECOMPUTE);
+        for (boolean login : List.of(false, true)) {
+            PolicyRestrictor policy = JolokiaPolicy.of(login, List.of()).restrictor();
+            assertThat(policy.isAttributeReadAllowed(recompute, "LastResult")).isTrue();
+            assertThat(policy.isOperationAllowed(recompute, "recompute")).as("login " + login).isEqualTo(login);
+        }
+    }
+
+    @Test
     void secretsAndDangerousJvmOperationsAreOutOfReachWithOrWithoutLogin() throws Exception {
         for (boolean login : List.of(false, true)) {
             PolicyRestrictor policy = JolokiaPolicy.of(login, List.of()).restrictor();

@@ -1,4 +1,4 @@
-package io.ecompipeline.dashboard;
+package io.ecompipeline.kpi;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
