@@ -1,14 +1,11 @@
 package io.ecompipeline.observe;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 
 import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
-import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.PlatformMBeans;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -70,25 +67,12 @@ public class LoggingLevels extends ServiceSupport implements LoggingLevelsMBean 
 
     @Override
     protected void doStart() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = new ObjectName(NAME);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // another application of this JVM (tests): the latest one answers
-        }
-        server.registerMBean(this, name);
+        PlatformMBeans.register(this, NAME);
     }
 
     @Override
     protected void doStop() {
-        try {
-            ObjectName name = new ObjectName(NAME);
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException | RuntimeException e) {
-            LOG.debug("Could not unregister {}: {}", NAME, Errors.withCauses(e));
-        }
+        PlatformMBeans.unregister(NAME);
     }
 
     private static String loggerName(String logger) {

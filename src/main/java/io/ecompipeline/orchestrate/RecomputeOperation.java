@@ -1,13 +1,11 @@
 package io.ecompipeline.orchestrate;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 import io.ecompipeline.common.Errors;
+import io.ecompipeline.common.PlatformMBeans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -70,25 +68,12 @@ public class RecomputeOperation extends ServiceSupport implements RecomputeOpera
     @Override
     protected void doStart() throws JMException {
         producer = context.createProducerTemplate();
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName name = new ObjectName(NAME);
-        if (server.isRegistered(name)) {
-            server.unregisterMBean(name); // another application of this JVM (tests): the latest one answers
-        }
-        server.registerMBean(this, name);
+        PlatformMBeans.register(this, NAME);
     }
 
     @Override
     protected void doStop() {
-        try {
-            ObjectName name = new ObjectName(NAME);
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException | RuntimeException e) {
-            LOG.debug("Could not unregister {}: {}", NAME, Errors.withCauses(e));
-        }
+        PlatformMBeans.unregister(NAME);
         if (producer != null) {
             producer.stop();
         }
