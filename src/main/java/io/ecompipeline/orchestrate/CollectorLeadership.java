@@ -120,6 +120,10 @@ public class CollectorLeadership extends RoutePolicySupport {
     public void onStop(Route route) {
         if (route.getCamelContext().isStopping() || route.getCamelContext().isStopped()) {
             resign();
+        } else {
+            // stopped by an operator or being replaced: the next check must not start its consumer again; it
+            // joins again when it (or its replacement) starts
+            routes.remove(route);
         }
     }
 
