@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.ecompipeline.cli.KpiExport;
+import io.ecompipeline.local.LocalServices;
 import io.ecompipeline.model.FileArrival;
 import io.ecompipeline.orchestrate.CollectorLeadership;
+import io.ecompipeline.support.ChildPipeline;
 import io.ecompipeline.support.Clients;
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.S3Notifications;
@@ -23,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.spi.AggregationRepository;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -125,6 +131,68 @@ class EventArrivalTest {
             assertThat(openBatch(pipeline)).hasSize(3);
             assertThat(keys(pipeline, "collected/")).hasSize(3).contains(collected);
         }
+    }
+
+    /**
+     * Two instances (child JVMs) configured with the same queue: the collector receives, the other stands by; when
+     * the collector dies (SIGKILL), the other takes the lease and the queue over. Every object is collected once.
+     */
+    @Test
+    void twoInstancesShareTheQueueAndTheSurvivorTakesItOver(@TempDir Path logs) throws Exception {
+        TestPipeline.reset();
+        LocalServices services = TestPipeline.services();
+        String queue = "arrivals-two-" + System.nanoTime();
+        Map<String, String> settings = new TreeMap<>(ChildPipeline.fastFaultSettings());
+        settings.putAll(eventsMode(queue, "1h"));
+        settings.put("pipeline.batch.min-order-files", "1");
+        settings.put("pipeline.batch.min-item-files", "1");
+        List<String> keys = List.of("incoming/products.csv", "incoming/orders_1.csv", "incoming/order_items_1.csv",
+                "incoming/orders_2.csv", "incoming/order_items_2.csv");
+        try (SqsClient sqs = Clients.sqs(services);
+                ChildPipeline first = ChildPipeline.start(services, settings, logs.resolve("first.log"))) {
+            String queueUrl = sqs.createQueue(b -> b.queueName(queue)
+                    .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
+            assertThat(first.awaitLog("This instance now collects arrivals", 180_000)).as(first.output()).isTrue();
+            try (ChildPipeline second = ChildPipeline.start(services, settings, logs.resolve("second.log"));
+                    S3Client s3 = S3Notifications.notifyingS3(services, sqs, queueUrl, key -> Envelope.S3)) {
+                assertThat(second.awaitLog("Management: http://127.0.0.1:", 180_000)).as(second.output()).isTrue();
+                put(s3, keys.get(0), "product_id,category,name,price\n1,Books,Dune,10.00\n");
+                put(s3, keys.get(1), "order_id,user_id,order_date,total_amount,status\n1,1,2025-01-01,10.00,delivered\n");
+                put(s3, keys.get(2), "order_id,product_id,quantity,unit_price\n1,1,1,10.00\n");
+                assertThat(first.awaitLog("Batch finished", 60_000)).as(first.output()).isTrue();
+
+                first.kill();
+                assertThat(second.awaitLog("This instance now collects arrivals", 30_000)).as(second.output()).isTrue();
+                put(s3, keys.get(3), "order_id,user_id,order_date,total_amount,status\n2,1,2025-01-02,20.00,delivered\n");
+                put(s3, keys.get(4), "order_id,product_id,quantity,unit_price\n2,1,2,10.00\n");
+                assertThat(second.awaitLog("Batch finished", 60_000)).as(second.output()).isTrue();
+
+                String firstLog = first.output();
+                String secondLog = second.output();
+                for (String key : keys) {
+                    int byFirst = count(firstLog, "Collected " + key + " ");
+                    int bySecond = count(secondLog, "Collected " + key + " ");
+                    assertThat(byFirst + bySecond).as(key + " collected once").isEqualTo(1);
+                    assertThat(bySecond).as(key + " by the survivor").isEqualTo(keys.indexOf(key) >= 3 ? 1 : 0);
+                }
+                TestPipeline.await("the arrival queue empty", Duration.ofSeconds(30), () -> queued(sqs, queueUrl) == 0);
+                try (S3Client plain = Clients.s3(services)) {
+                    assertThat(plain.listObjectsV2(b -> b.bucket(TestPipeline.BUCKET).prefix("archive/")).contents())
+                            .hasSize(5);
+                    assertThat(plain.listObjectsV2(b -> b.bucket(TestPipeline.BUCKET).prefix("incoming/")).contents())
+                            .isEmpty();
+                }
+            }
+        }
+    }
+
+    private static int count(String text, String what) {
+        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 
     private static void put(S3Client s3, String key, String content) {
