@@ -3,6 +3,7 @@ package io.ecompipeline.ingest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,7 @@ import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Takes a new object off {@code incoming/}: copies it to {@code collected/<arrival-id>/}, checks the copy, then
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #registerNotified}), which read the same object headers, so both give an object the same arrival id. The
  * same object registered twice (a duplicate notification, a notification and the reconciliation listing at once, a
  * listing older than the move) is collected once: the second registration finds its arrival id in flight, or its
- * object gone from {@code incoming/}, and returns null.
+ * object gone from {@code incoming/}, and returns null (should the first one then fail, the object stays under
+ * {@code incoming/} for the next poll or reconciliation listing).
  */
 public class ArrivalRegistrar {
 
@@ -94,10 +97,12 @@ public class ArrivalRegistrar {
      * reconciliation listing, or for an earlier copy of the notification) or deleted.
      */
     public String registerNotified(String key) {
-        return s3.head(key).map(h -> register(key, h.eTag(), h.lastModified(), h.contentLength())).orElseGet(() -> {
+        Optional<HeadObjectResponse> head = s3.head(key);
+        if (head.isEmpty()) {
             LOG.debug("{} of a notification is no longer there (collected already, or deleted)", Errors.printable(key));
             return null;
-        });
+        }
+        return register(key, head.get().eTag(), head.get().lastModified(), head.get().contentLength());
     }
 
     String collect(String key, String collectedKey, String etag) {
