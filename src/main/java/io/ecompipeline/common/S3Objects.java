@@ -3,6 +3,7 @@ package io.ecompipeline.common;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -33,10 +34,25 @@ public class S3Objects {
      * -1 when neither exists (the source was deleted by someone else before it could be moved).
      */
     public long moveVerified(String from, String to) {
+        return move(from, to, true);
+    }
+
+    /**
+     * Like {@link #moveVerified}, for a source someone else may have moved meanwhile: returns -1 as soon as the source
+     * is gone, even when the copy exists (the other mover owns it).
+     */
+    public long moveVerifiedIfPresent(String from, String to) {
+        return move(from, to, false);
+    }
+
+    private long move(String from, String to, boolean doneWhenCopied) {
         HeadObjectResponse source;
         try {
             source = s3.headObject(b -> b.bucket(bucket).key(from));
         } catch (NoSuchKeyException e) {
+            if (!doneWhenCopied) {
+                return -1;
+            }
             try {
                 return s3.headObject(b -> b.bucket(bucket).key(to)).contentLength();
             } catch (NoSuchKeyException gone) {
@@ -52,6 +68,15 @@ public class S3Objects {
         }
         s3.deleteObject(b -> b.bucket(bucket).key(from));
         return source.contentLength();
+    }
+
+    /** The object's metadata (what a GetObject answers in its headers), empty when it does not exist. */
+    public Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean sameEtag(String a, String b) {

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import io.ecompipeline.common.S3Objects;
 import io.ecompipeline.common.S3Prefixes;
+import io.ecompipeline.ingest.ArrivalNotifications;
 import io.ecompipeline.ingest.ArrivalRegistrar;
 import io.ecompipeline.ingest.BatchCompletion;
 import io.ecompipeline.ingest.BatchEvents;
@@ -29,7 +30,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Arrival and collection (routes/ingest.camel.yaml): files under {@code incoming/} moved to {@code collected/} and
  * gathered into the open batch by the one instance holding the collector lease, until the batch closes
- * ({@code pipeline.batch.*}); and the re-collection of files a crash left stranded.
+ * ({@code pipeline.batch.*}); and the re-collection of files a crash left stranded. Arrivals are found by listing
+ * {@code incoming/} ({@code pipeline.arrival=poll}) or from S3 notifications with a periodic reconciliation listing
+ * ({@code events}).
  */
 @Configuration
 public class IngestConfiguration implements CamelConfiguration {
@@ -70,6 +73,13 @@ public class IngestConfiguration implements CamelConfiguration {
             completion.arrivalSetAside();
             metrics.arrivalFailed();
         });
+    }
+
+    /** The S3 notifications of the arrival queue read (routes/arrival-events.camel.yaml, {@code pipeline.arrival=events}). */
+    @BindToRegistry(lazy = true)
+    public ArrivalNotifications arrivalNotifications(@BeanInject("s3Prefixes") S3Prefixes prefixes,
+            @PropertyInject("pipeline.bucket") String bucket) {
+        return new ArrivalNotifications(bucket.trim(), prefixes.incoming());
     }
 
     /** The S3 poller's poll strategy: an idle poll reminds the open batch through its own route. */

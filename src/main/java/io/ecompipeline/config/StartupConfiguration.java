@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The start-up checks, in one place, before any route starts: that S3, DynamoDB and SQS answer and have the bucket,
- * tables and queues (created when {@code pipeline.provision-resources} is on), then that PostgreSQL answers (its
+ * tables and queues (the arrival queue in {@code pipeline.arrival=events}) (created when {@code pipeline.provision-resources} is on), then that PostgreSQL answers (its
  * schema applied), then the orchestrator and, in Step Functions mode, its activities and state machines. A clear
  * error at start-up beats a stuck poller. First in {@code camel.main.configuration-classes}, so that these checks
  * run before another configuration class uses a service.
@@ -38,6 +38,10 @@ public class StartupConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Settings settings = new Settings(context);
+        String arrival = settings.get("pipeline.arrival");
+        if (!"poll".equals(arrival) && !"events".equals(arrival)) {
+            throw new StartupException("pipeline.arrival must be poll or events, not " + arrival, null);
+        }
         ServiceChecks.of(context, settings).run(settings.getBoolean("pipeline.provision-resources"));
         create(context, "dataSource", DataSource.class);
         String orchestrator = settings.get("pipeline.orchestrator");
@@ -134,6 +138,9 @@ public class StartupConfiguration implements CamelConfiguration {
             String orderTable = settings.get("pipeline.dynamodb.order-kpis-table");
             String categoryTable = settings.get("pipeline.dynamodb.category-kpis-table");
             String lockTable = settings.get("pipeline.dynamodb.lock-table");
+            // the S3 notifications' queue (pipeline.arrival=events)
+            String arrivalQueue = "events".equals(settings.get("pipeline.arrival"))
+                    ? settings.get("pipeline.arrival.queue") : null;
             StartupChecks checks = new StartupChecks();
             if (provision) {
                 checks.start("S3 bucket " + bucket + " at " + where, () -> Provisioner.bucket(s3, bucket));
@@ -147,11 +154,18 @@ public class StartupConfiguration implements CamelConfiguration {
                         settings.get("pipeline.sqs.alerts-queue"))) {
                     checks.start("SQS queue " + queue + sqsWhere, () -> Provisioner.queue(sqs, queue));
                 }
+                if (arrivalQueue != null) {
+                    checks.start("SQS queue " + arrivalQueue + sqsWhere, () -> Provisioner.queue(sqs, arrivalQueue));
+                }
             } else {
                 checks.start("S3 bucket " + bucket + " at " + where, () -> s3.headBucket(b -> b.bucket(bucket)));
                 for (String table : List.of(orderTable, categoryTable, lockTable)) {
                     checks.start("DynamoDB table " + table + dynamoDbWhere,
                             () -> dynamoDb.describeTable(b -> b.tableName(table)));
+                }
+                if (arrivalQueue != null) {
+                    checks.start("SQS queue " + arrivalQueue + sqsWhere,
+                            () -> sqs.getQueueUrl(b -> b.queueName(arrivalQueue)));
                 }
             }
             checks.await();

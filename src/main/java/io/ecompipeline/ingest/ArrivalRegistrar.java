@@ -3,6 +3,9 @@ package io.ecompipeline.ingest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,6 +18,7 @@ import io.ecompipeline.model.FileArrival;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Takes a new object off {@code incoming/}: copies it to {@code collected/<arrival-id>/}, checks the copy, then
@@ -25,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * An object that cannot be collected for a reason of its own (anything but an outage of S3 or PostgreSQL, which the
  * next poll retries) is set aside under {@code quarantine/arrivals/<arrival-id>/} with an {@code .error.json} stating
  * the reason {@code collection_failed}, so that it never blocks or delays the objects behind it.
+ * <p>
+ * Two paths register arrivals: the poller's listing and, with {@code pipeline.arrival=events}, the S3 notifications
+ * ({@link #registerNotified}), which read the same object headers, so both give an object the same arrival id. The
+ * same object registered twice (a duplicate notification, a notification and the reconciliation listing at once, a
+ * listing older than the move) is collected once: the second registration finds its arrival id in flight, or its
+ * object gone from {@code incoming/}, and returns null (should the first one then fail, the object stays under
+ * {@code incoming/} for the next poll or reconciliation listing).
  */
 public class ArrivalRegistrar {
 
@@ -37,6 +48,8 @@ public class ArrivalRegistrar {
     private final String collectedPrefix;
     private final String setAsidePrefix;
     private final Runnable onSetAside;
+    /** Arrival ids being registered on this instance (the collector: collection runs on one instance at a time). */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     /**
      * @param prefixes the layout; objects that cannot be collected go under quarantine's {@code arrivals/}
@@ -61,6 +74,10 @@ public class ArrivalRegistrar {
         String arrivalId = arrivalId(key, cleanEtag, modified);
         String relative = key.startsWith(incomingPrefix) ? key.substring(incomingPrefix.length()) : key;
         String collectedKey = S3Keys.fit(collectedPrefix + arrivalId + "/", relative);
+        if (!inFlight.add(arrivalId)) {
+            LOG.debug("{} is being collected already (arrival {})", Errors.printable(key), arrivalId);
+            return null;
+        }
         try {
             return collect(key, collectedKey, cleanEtag);
         } catch (RuntimeException e) {
@@ -69,13 +86,30 @@ public class ArrivalRegistrar {
             }
             setAside(key, arrivalId, relative, collectedKey, size, e);
             return null;
+        } finally {
+            inFlight.remove(arrivalId);
         }
     }
 
+    /**
+     * Registers the object an S3 notification named, with the headers S3 answers for it now (those the poller gets),
+     * so its arrival id is the poller's. Null when it is no longer under {@code incoming/}: collected already (by the
+     * reconciliation listing, or for an earlier copy of the notification) or deleted.
+     */
+    public String registerNotified(String key) {
+        Optional<HeadObjectResponse> head = s3.head(key);
+        if (head.isEmpty()) {
+            LOG.debug("{} of a notification is no longer there (collected already, or deleted)", Errors.printable(key));
+            return null;
+        }
+        return register(key, head.get().eTag(), head.get().lastModified(), head.get().contentLength());
+    }
+
     String collect(String key, String collectedKey, String etag) {
-        long length = s3.moveVerified(key, collectedKey);
+        // IfPresent: once the object left incoming/, whoever moved it owns its arrival (no second manifest line)
+        long length = s3.moveVerifiedIfPresent(key, collectedKey);
         if (length < 0) {
-            LOG.warn("{} vanished before it could be collected (deleted by someone else); nothing to do",
+            LOG.info("{} was no longer there to collect (collected already, or deleted); nothing to do",
                     Errors.printable(key));
             return null;
         }

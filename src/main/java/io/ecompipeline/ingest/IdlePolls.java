@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The S3 poller's poll strategy ({@code pollStrategy} of {@code ingest-poll-s3}): after a poll that found nothing under
  * {@code incoming/}, it sends one empty exchange to {@code direct:remind-open-batch}, which reminds the open batch that
- * every file of the last poll is in (so it may close) and lets force-after close it when due.
+ * every file of the last poll is in (so it may close) and lets force-after close it when due. The arrival queue's
+ * consumer ({@code ingest-arrival-events}, {@code pipeline.arrival=events}) uses it too: a receive that found no
+ * notification is its idle poll.
  * <p>
  * The poller's own {@code sendEmptyMessageWhenIdle} did the same, but through {@code ingest-poll-s3}: every idle poll
  * (each 5 s) counted as an exchange of the arrival route, so its JMX and Prometheus counters showed polls rather than

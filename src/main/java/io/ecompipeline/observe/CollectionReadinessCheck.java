@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Not ready while collection has failed for every arrival for {@code pipeline.health.collection-failing-after}:
  * the services may all answer and the routes run, yet no file gets into a batch (a bug, a broken table of the open
- * batch). The {@code ingest-poll-s3} and {@code recover-stranded} routes report each arrival's outcome here; one
+ * batch). The {@code ingest-poll-s3}, {@code ingest-arrival-events} and {@code recover-stranded} routes report each
+ * arrival's outcome here; one
  * collected arrival makes it ready again. An instance that does not collect (standing by for the collector lease)
  * reports nothing and stays ready.
  * Each failure is also counted ({@code pipeline_arrival_errors_total}) and logged with its key and cause.

@@ -1,7 +1,6 @@
 package io.ecompipeline.orchestrate;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Route policy that lets only the holder of the {@code collector} lease consume: with several instances on one bucket,
+ * Route policy that lets only the holder of the {@code collector} lease consume (the S3 poller, and in
+ * {@code pipeline.arrival=events} the arrival queue's consumer too): with several instances on one bucket,
  * exactly one collects arrivals into batches at a time, and another takes over within a lease when it dies. The others
  * stand by (their batch processing still runs, one at a time, under the processing lock).
  */
@@ -23,7 +23,7 @@ public class CollectorLeadership extends RoutePolicySupport {
 
     private final ProcessingLease lease;
     private final Duration checkEvery;
-    private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Route> routes = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "collector-leadership");
         t.setDaemon(true);
@@ -43,13 +43,13 @@ public class CollectorLeadership extends RoutePolicySupport {
         return leading && lease.isHeld();
     }
 
-    @Override
-    public void onInit(Route route) {
-        routes.add(route);
-    }
-
+    /**
+     * A route joins when it starts, not when it is created: a route that does not start (the notification consumer
+     * in {@code pipeline.arrival=poll}, autoStartup false) is never started by the leadership either.
+     */
     @Override
     public void onStart(Route route) {
+        routes.addIfAbsent(route);
         if (!isLeader()) {
             stopRouteConsumer(route);
         }
@@ -119,6 +119,10 @@ public class CollectorLeadership extends RoutePolicySupport {
     public void onStop(Route route) {
         if (route.getCamelContext().isStopping() || route.getCamelContext().isStopped()) {
             resign();
+        } else {
+            // stopped by an operator or being replaced: the next check must not start its consumer again; it
+            // joins again when it (or its replacement) starts
+            routes.remove(route);
         }
     }
 

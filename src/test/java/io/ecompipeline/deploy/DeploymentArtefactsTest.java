@@ -96,7 +96,8 @@ class DeploymentArtefactsTest {
         assertThat(env.get("PIPELINE_BUCKET")).isEqualTo("${Bucket}");
         for (String key : List.of("pipeline.dynamodb.order-kpis-table",
                 "pipeline.dynamodb.category-kpis-table", "pipeline.dynamodb.lock-table", "pipeline.sqs.dead-letter-queue",
-                "pipeline.sqs.alerts-queue", "pipeline.sfn.ingest-state-machine", "pipeline.sfn.generation-state-machine",
+                "pipeline.sqs.alerts-queue", "pipeline.arrival", "pipeline.arrival.queue",
+                "pipeline.arrival.reconcile-interval", "pipeline.sfn.ingest-state-machine", "pipeline.sfn.generation-state-machine",
                 "pipeline.sfn.activity.validate-file", "pipeline.sfn.activity.validate-apply",
                 "pipeline.sfn.activity.compute-kpis", "pipeline.sfn.activity.curate-batch",
                 "pipeline.sfn.activity.finish-batch", "pipeline.sfn.activity.generate")) {
@@ -136,6 +137,10 @@ class DeploymentArtefactsTest {
         for (String key : List.of("pipeline.sqs.dead-letter-queue", "pipeline.sqs.alerts-queue")) {
             assertThat(grants.get("arn:aws:sqs:" + region + ":" + settings.get(key))).as(key).contains("sqs:SendMessage");
         }
+        // pipeline.arrival=events: the S3 notifications are received, and deleted once their arrivals are durable
+        assertThat(grants.get("arn:aws:sqs:" + region + ":" + settings.get("pipeline.arrival.queue")))
+                .containsExactlyInAnyOrder("sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility");
         for (String key : List.of("validate-file", "validate-apply", "compute-kpis", "curate-batch", "finish-batch", "generate")) {
             String activity = "arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + key);
             assertThat(grants.get(activity)).as(activity).containsExactly("states:GetActivityTask");
@@ -158,6 +163,7 @@ class DeploymentArtefactsTest {
                 expected.add("arn:aws:dynamodb:" + region + ":table/" + settings.get("pipeline.dynamodb." + k)));
         Stream.of("dead-letter-queue", "alerts-queue").forEach(k ->
                 expected.add("arn:aws:sqs:" + region + ":" + settings.get("pipeline.sqs." + k)));
+        expected.add("arn:aws:sqs:" + region + ":" + settings.get("pipeline.arrival.queue"));
         Stream.of("validate-file", "validate-apply", "compute-kpis", "curate-batch", "finish-batch", "generate").forEach(k ->
                 expected.add("arn:aws:states:" + region + ":activity:" + settings.get("pipeline.sfn.activity." + k)));
         Stream.of("ingest-state-machine", "generation-state-machine").forEach(k -> {

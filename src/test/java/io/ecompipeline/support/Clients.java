@@ -12,6 +12,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** SDK clients on the embedded servers, for test set-up and checks outside the application. */
 public final class Clients {
@@ -29,6 +30,12 @@ public final class Clients {
 
     public static DynamoDbClient dynamoDb(LocalServices s) {
         return DynamoDbClient.builder().region(Region.of(s.region())).endpointOverride(s.dynamoDbEndpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static SqsClient sqs(LocalServices s) {
+        return SqsClient.builder().region(Region.of(s.region())).endpointOverride(s.sqsEndpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
