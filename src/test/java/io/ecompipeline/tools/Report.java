@@ -17,10 +17,11 @@ final class Report {
             new Phase("apply", "direct:apply-batch"),
             new Phase("KPI query", "direct:query-order-kpis", "direct:query-category-kpis"),
             new Phase("DynamoDB write", "direct:write-order-kpis", "direct:write-category-kpis"),
+            new Phase("curated zone", "direct:curate-batch"),
             new Phase("finish", "direct:finish-batch"));
     /** The steps process-batch calls directly; the batch's time outside them is shown as "other". */
     private static final String[] TOP_STEPS = {"direct:validate-batch", "direct:batch-rules", "direct:apply-batch",
-        "direct:compute-kpis", "direct:finish-batch"};
+        "direct:compute-kpis", "direct:curate-batch", "direct:finish-batch"};
 
     private final IngestBenchmark.Options options;
     private final IngestBenchmark.Input input;
