@@ -1,11 +1,9 @@
 package io.ecompipeline.cli;
 
+import static io.ecompipeline.support.ConsoleCapture.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecompipeline.common.Settings;
+import io.ecompipeline.support.ConsoleCapture.Outcome;
 import io.ecompipeline.support.ReferenceKpis;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
@@ -29,34 +28,11 @@ class KpisCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Outcome(int code, String stdout, String stderr) {
-    }
-
     /** Runs the command on the embedded servers' DynamoDB, as `bin/ecom-pipeline kpis` does against a `run`. */
     private static Outcome kpis(String... args) throws Exception {
         Map<String, String> services = TestPipeline.services().pipelineProperties();
         return capture(() -> new KpisCommand(Settings.beforeStart(services), System.out)
                 .run(Cli.options(List.of(args))));
-    }
-
-    private interface Command {
-        int run() throws Exception;
-    }
-
-    private static Outcome capture(Command command) throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = command.run();
-            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     @Test

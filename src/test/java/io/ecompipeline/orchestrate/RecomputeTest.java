@@ -1,12 +1,10 @@
 package io.ecompipeline.orchestrate;
 
+import static io.ecompipeline.support.ConsoleCapture.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +17,7 @@ import javax.management.RuntimeMBeanException;
 import javax.management.ObjectName;
 
 import io.ecompipeline.cli.RecomputeCommand;
+import io.ecompipeline.support.ConsoleCapture.Outcome;
 import io.ecompipeline.support.LogCapture;
 import io.ecompipeline.support.TestPipeline;
 import org.junit.jupiter.api.Test;
@@ -133,9 +132,6 @@ class RecomputeTest {
         }
     }
 
-    private record Outcome(int code, String stdout, String stderr) {
-    }
-
     /** The curated zone's objects, key to content (Base64). */
     private static Map<String, String> curated(TestPipeline pipeline) {
         Map<String, String> curated = new java.util.TreeMap<>();
@@ -149,26 +145,6 @@ class RecomputeTest {
 
     private static Outcome recompute(TestPipeline pipeline, String from, String to) throws Exception {
         return capture(() -> new RecomputeCommand(from, to).run(pipeline.app()));
-    }
-
-    private interface Command {
-        int run() throws Exception;
-    }
-
-    private static Outcome capture(Command command) throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = command.run();
-            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     /** Every KPI item of both tables (a scan: fine in a test), by table and key. */
