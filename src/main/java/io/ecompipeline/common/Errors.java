@@ -19,14 +19,20 @@ public final class Errors {
     }
 
     /**
-     * The error's message followed by each cause's message it does not already contain, e.g.
+     * The error's message followed by each cause's message it does not already contain (a type's name stands for a
+     * missing message), e.g.
      * {@code Error pre-parsing resource (while parsing a flow mapping ... line 6, column 11)}.
      */
     public static String withCauses(Throwable error) {
-        StringBuilder text = new StringBuilder(String.valueOf(error.getMessage()));
-        chain(error).skip(1).map(Throwable::getMessage).filter(m -> m != null && text.indexOf(m) < 0)
+        StringBuilder text = new StringBuilder(describe(error));
+        chain(error).skip(1).map(Errors::describe).filter(m -> text.indexOf(m) < 0)
                 .forEach(m -> text.append(" (").append(m).append(')'));
         return text.toString();
+    }
+
+    /** The error's message, or its type's name when it has none (a NullPointerException, a RejectedExecution...). */
+    private static String describe(Throwable error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     }
 
     /** The message, followed by the root cause's when it differs (e.g. "Connection refused"). */

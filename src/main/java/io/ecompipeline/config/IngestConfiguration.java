@@ -82,10 +82,13 @@ public class IngestConfiguration implements CamelConfiguration {
         return new ArrivalNotifications(bucket.trim(), prefixes.incoming());
     }
 
-    /** The S3 poller's poll strategy: an idle poll reminds the open batch through its own route. */
+    /**
+     * The arrival consumers' poll strategy: a poll begins once the context has started and while this instance
+     * collects; an idle poll reminds the open batch through its own route.
+     */
     @BindToRegistry(lazy = true)
-    public IdlePolls idlePolls() {
-        return new IdlePolls();
+    public IdlePolls idlePolls(@BeanInject("collectorLeadership") CollectorLeadership leadership) {
+        return new IdlePolls(leadership::isLeader);
     }
 
     @BindToRegistry(lazy = true)

@@ -1,5 +1,7 @@
 package io.ecompipeline.ingest;
 
+import java.util.function.BooleanSupplier;
+
 import io.ecompipeline.common.Errors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
@@ -20,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * (each 5 s) counted as an exchange of the arrival route, so its JMX and Prometheus counters showed polls rather than
  * arrivals. Sent from here, on the poller's thread once the poll's exchanges are done (as before), the reminders count
  * on {@code remind-open-batch} only.
+ * <p>
+ * It is also the poll's gate: a poll begins only while this instance collects (holds the collector lease, and the
+ * Camel context has fully started: {@code orchestrate/CollectorLeadership}). Camel starts every route's consumer as
+ * the context starts, whatever a route policy says, and in the order of the routes: with {@code initialDelay: 0} the poller listed {@code incoming/} before the
+ * {@code direct:} routes its exchanges go to were consuming (an idle poll's reminder then failed), and a standby
+ * instance could list once before the leadership check stopped its poller.
  */
 public class IdlePolls extends DefaultPollingConsumerPollStrategy {
 
@@ -27,7 +35,19 @@ public class IdlePolls extends DefaultPollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdlePolls.class);
 
+    private final BooleanSupplier collecting;
     private volatile ProducerTemplate producer;
+
+    /** @param collecting whether this instance collects arrivals now (the collector lease's holder) */
+    public IdlePolls(BooleanSupplier collecting) {
+        this.collecting = collecting;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        // a skipped poll is not idle; the collector leadership starts the consumer afresh once it may poll
+        return collecting.getAsBoolean();
+    }
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {

@@ -6,6 +6,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
@@ -16,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * {@code pipeline.arrival=events} the arrival queue's consumer too): with several instances on one bucket,
  * exactly one collects arrivals into batches at a time, and another takes over within a lease when it dies. The others
  * stand by (their batch processing still runs, one at a time, under the processing lock).
+ * <p>
+ * Camel starts every consumer when the context starts, before any check; the poll strategy ({@code ingest/IdlePolls})
+ * lets no poll begin until the context has started and this instance leads. Once both hold, the consumers are started
+ * afresh, so their first poll ({@code initialDelay: 0}) lists at once rather than a poll delay later.
  */
 public class CollectorLeadership extends RoutePolicySupport {
 
@@ -33,14 +40,19 @@ public class CollectorLeadership extends RoutePolicySupport {
     /** A one-shot command uploading a wave: no poll lists a half-written object of the embedded S3 meanwhile. */
     private volatile boolean paused;
     private boolean checking;
+    /** Set when the Camel context has fully started (its status may still say starting at that moment). */
+    private volatile boolean started;
+    /** Whether the last check let the consumers consume: a change to true starts them afresh. */
+    private boolean consuming;
 
     public CollectorLeadership(ProcessingLease lease, Duration checkEvery) {
         this.lease = lease;
         this.checkEvery = checkEvery;
     }
 
+    /** Collects now: holds the lease, and the Camel context has fully started (every route consumes). */
     public boolean isLeader() {
-        return leading && lease.isHeld();
+        return started && leading && lease.isHeld();
     }
 
     /**
@@ -57,11 +69,41 @@ public class CollectorLeadership extends RoutePolicySupport {
             if (!checking && !checker.isShutdown()) {
                 checking = true;
                 checker.scheduleWithFixedDelay(this::check, 0, checkEvery.toMillis(), TimeUnit.MILLISECONDS);
+                checkOnceStarted(route.getCamelContext());
             }
         }
     }
 
-    private void check() {
+    /** Checks again as soon as the context has fully started, rather than a {@code checkEvery} later. */
+    private void checkOnceStarted(CamelContext camelContext) {
+        try {
+            camelContext.addStartupListener(new ExtendedStartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                    if (alreadyStarted) {
+                        onFullyStarted();
+                    }
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                    onFullyStarted();
+                }
+            });
+        } catch (Exception e) {
+            LOG.warn("Could not watch the start of the Camel context ({}); collecting begins at the next check",
+                    e.getMessage());
+        }
+    }
+
+    private void onFullyStarted() {
+        started = true;
+        if (!checker.isShutdown()) {
+            checker.execute(this::check);
+        }
+    }
+
+    private synchronized void check() {
         try {
             boolean leader = lease.tryAcquire();
             if (leader != leading) {
@@ -69,13 +111,19 @@ public class CollectorLeadership extends RoutePolicySupport {
                         : "This instance stands by: another instance collects arrivals ({})", lease.owner());
             }
             leading = leader;
+            boolean consume = leader && started && !paused;
             for (Route route : routes) {
-                if (leader && !paused) {
-                    startConsumer(route.getConsumer());
+                if (consume) {
+                    if (!consuming) {
+                        restart(route.getConsumer());
+                    } else {
+                        startConsumer(route.getConsumer());
+                    }
                 } else {
                     stopRouteConsumer(route);
                 }
             }
+            consuming = consume;
         } catch (Exception e) {
             if (checker.isShutdown()) {
                 return; // resigning: the check in flight was interrupted on purpose
@@ -88,18 +136,26 @@ public class CollectorLeadership extends RoutePolicySupport {
      * Stops polling until {@link #resumePolling()}: {@code ingest} and {@code demo} upload a wave whole before the
      * poller lists it (the embedded S3 may list an object whose upload is still being written, which S3 never does).
      */
-    public void pausePolling() {
+    public synchronized void pausePolling() {
         paused = true;
+        consuming = false;
         routes.forEach(this::stopRouteConsumer);
     }
 
-    public void resumePolling() throws Exception {
+    public synchronized void resumePolling() throws Exception {
         paused = false;
         if (isLeader()) {
             for (Route route : routes) {
                 startConsumer(route.getConsumer());
             }
+            consuming = true;
         }
+    }
+
+    /** Started by Camel (its polls skipped so far), or stopped: starts it anew, so it polls at once. */
+    private void restart(Consumer consumer) throws Exception {
+        stopConsumer(consumer);
+        startConsumer(consumer);
     }
 
     private void stopRouteConsumer(Route route) {

@@ -32,7 +32,7 @@ class ErrorsTest {
         assertThat(Errors.withCauses(new UncheckedIOException("java.io.IOException: connection refused", root)))
                 .as("a wrapper repeating its cause's message").isEqualTo("java.io.IOException: connection refused");
         assertThat(Errors.withCauses(new IllegalStateException(null, new IOException((String) null))))
-                .isEqualTo("null");
+                .as("a missing message is named by its type").isEqualTo("IllegalStateException (IOException)");
     }
 
     @Test
