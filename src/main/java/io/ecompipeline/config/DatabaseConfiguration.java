@@ -12,6 +12,7 @@ import io.ecompipeline.common.Errors;
 import io.ecompipeline.common.Settings;
 import io.ecompipeline.common.SqlScripts;
 import io.ecompipeline.common.StartupException;
+import io.ecompipeline.ingest.BatchCollectorRepository;
 import io.ecompipeline.state.BatchStore;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -19,7 +20,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -94,11 +94,11 @@ public class DatabaseConfiguration implements CamelConfiguration {
      * recorded (a crash in between): recording it again is idempotent.
      */
     @BindToRegistry(lazy = true)
-    public JdbcAggregationRepository batchCollectorRepository(
+    public BatchCollectorRepository batchCollectorRepository(
             @BeanInject("transactionManager") DataSourceTransactionManager transactionManager,
             @BeanInject("dataSource") DataSource dataSource,
             @PropertyInject("pipeline.batch.retry-interval") Duration retryInterval) {
-        JdbcAggregationRepository collector = new JdbcAggregationRepository(transactionManager, "batch_collector",
+        BatchCollectorRepository collector = new BatchCollectorRepository(transactionManager, "batch_collector",
                 dataSource);
         collector.setUseRecovery(true);
         collector.setRecoveryInterval(retryInterval.toMillis());

@@ -150,7 +150,7 @@ class CuratedZoneTest {
         Files.writeString(two.resolve("orders_2.csv"), "order_id,user_id,order_date,total_amount,status\n"
                 + "1,100,2024-03-05,10.00,refunded\n");
 
-        try (TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
+        try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
             assertThat(pipeline.ingest(one, work.resolve("out1"))).isZero();
             Map<String, byte[]> first = curated(pipeline);
             assertThat(first).hasSize(8);
@@ -173,6 +173,9 @@ class CuratedZoneTest {
                         + " WHERE order_date = DATE '2024-03-05'")).isEqualTo("1.0000");
                 assertKpisEqualDynamoDb(pipeline, st, dir);
             }
+            // the second wave's one file closed its batch on arrival: nothing to confirm, no collector ERROR
+            assertThat(log.lines()).noneMatch(l -> l.level().equals("ERROR"));
+            assertThat(pg(pipeline, "SELECT count(*) FROM pipeline.batch_collector_completed")).isZero();
         }
     }
 
