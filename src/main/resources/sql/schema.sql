@@ -103,6 +103,18 @@ CREATE TABLE IF NOT EXISTS pipeline.category_kpi_keys (
     category text NOT NULL, order_date date NOT NULL, PRIMARY KEY (category, order_date)
 );
 
+-- The KPI step's results (kpi/KpiResults): the KPI queries' rows, exact, for every date that has orders; the curated
+-- zone's KPI tables are written from them.
+CREATE TABLE IF NOT EXISTS pipeline.order_kpis (
+    order_date date PRIMARY KEY, total_orders bigint NOT NULL, returned_orders bigint NOT NULL,
+    unique_customers bigint NOT NULL, total_revenue numeric NOT NULL, total_items_sold numeric NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pipeline.category_kpis (
+    category text NOT NULL, order_date date NOT NULL, daily_revenue numeric NOT NULL, orders bigint NOT NULL,
+    returned_orders bigint NOT NULL, PRIMARY KEY (category, order_date)
+);
+CREATE INDEX IF NOT EXISTS category_kpis_by_date ON pipeline.category_kpis (order_date);
+
 -- Upgrades of a database made by an earlier version (each a no-op on a database made by this one). Keep them: an
 -- installation may skip versions. A new column goes into its CREATE TABLE above and gets its ADD COLUMN here.
 -- before 0.1: pipeline.batches had no attempts column
@@ -115,3 +127,24 @@ DROP TABLE IF EXISTS pipeline.staged_lines;
 -- before 0.3: no count of the orders whose order_date a batch changed (their KPIs moved between dates), with a few examples
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS orders_moved bigint NOT NULL DEFAULT 0;
 ALTER TABLE pipeline.batches ADD COLUMN IF NOT EXISTS moved_examples jsonb NOT NULL DEFAULT '[]';
+-- before 0.4: the KPI step kept no results (pipeline.order_kpis, pipeline.category_kpis); computed once here for the
+-- whole history, as sql/order-kpis.sql and sql/category-kpis.sql compute them for a batch's dates, so that the
+-- curated zone's KPI tables can be written for any date. Skipped (a one-time filter) once a table holds rows.
+INSERT INTO pipeline.order_kpis
+       (order_date, total_orders, returned_orders, unique_customers, total_revenue, total_items_sold)
+SELECT order_date, count(*), count(*) FILTER (WHERE returned), count(DISTINCT user_id), COALESCE(SUM(revenue), 0),
+       COALESCE(SUM(items), 0)
+  FROM (SELECT o.order_date, o.user_id, o.returned, SUM(l.quantity * l.unit_price) AS revenue, SUM(l.quantity) AS items
+          FROM pipeline.orders o
+          LEFT JOIN pipeline.order_lines l ON l.order_id = o.order_id
+         WHERE NOT EXISTS (SELECT 1 FROM pipeline.order_kpis)
+         GROUP BY o.order_id) per_order
+ GROUP BY order_date;
+INSERT INTO pipeline.category_kpis (category, order_date, daily_revenue, orders, returned_orders)
+SELECT category, order_date, SUM(revenue), count(*), count(*) FILTER (WHERE returned)
+  FROM (SELECT l.category, o.order_date, o.returned, SUM(l.quantity * l.unit_price) AS revenue
+          FROM pipeline.orders o
+          JOIN pipeline.order_lines l ON l.order_id = o.order_id
+         WHERE NOT EXISTS (SELECT 1 FROM pipeline.category_kpis)
+         GROUP BY l.category, o.order_id) per_order
+ GROUP BY category, order_date;

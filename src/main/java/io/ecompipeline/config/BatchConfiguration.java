@@ -13,6 +13,7 @@ import io.ecompipeline.ingest.BatchEvents;
 import io.ecompipeline.ingest.BatchFinisher;
 import io.ecompipeline.kpi.KpiItems;
 import io.ecompipeline.kpi.KpiQueryPlan;
+import io.ecompipeline.kpi.KpiResults;
 import io.ecompipeline.kpi.KpiTableWriter;
 import io.ecompipeline.observe.PipelineMetrics;
 import io.ecompipeline.orchestrate.BatchFailures;
@@ -87,6 +88,12 @@ public class BatchConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public KpiItems kpiItems(@BeanInject("dataSource") DataSource dataSource) {
         return new KpiItems(dataSource);
+    }
+
+    /** The KPI step's results kept for the curated zone (pipeline.order_kpis, pipeline.category_kpis). */
+    @BindToRegistry(lazy = true)
+    public KpiResults kpiResults(@BeanInject("dataSource") DataSource dataSource) {
+        return new KpiResults(dataSource);
     }
 
     @BindToRegistry(lazy = true)

@@ -38,7 +38,6 @@ class CuratedRoutesTest {
         context.getPropertiesComponent().setOverrideProperties(overrides);
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("curatedZone", zone);
-        context.getRegistry().bind("kpiQueryPlan", new StubPlan());
         context.addRoutes(new RouteConfigurationBuilder() { // as batch.camel.yaml defines it
             @Override
             public void configuration() {
@@ -138,12 +137,6 @@ class CuratedRoutesTest {
 
         public void markStatus(String batchId, String status) {
             marked.add(batchId + " " + status);
-        }
-    }
-
-    public static class StubPlan {
-        public String choose(@Header("touchedDates") List<Date> touched) {
-            return "set";
         }
     }
 

@@ -37,6 +37,7 @@ class KpiRoutesTest {
     private final StubPlan plan = new StubPlan();
     private final StubItems items = new StubItems();
     private final StubWriter writer = new StubWriter();
+    private final StubResults results = new StubResults();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private CamelContext context;
 
@@ -46,6 +47,7 @@ class KpiRoutesTest {
         context.getRegistry().bind("batchStore", batches);
         context.getRegistry().bind("kpiQueryPlan", plan);
         context.getRegistry().bind("kpiItems", items);
+        context.getRegistry().bind("kpiResults", results);
         context.getRegistry().bind("kpiTableWriter", writer);
         context.getRegistry().bind("kpiWritePool", pool);
         // recompute-kpis' steps (orchestrate/RecomputeTest runs them on the embedded servers); not called here
@@ -100,6 +102,8 @@ class KpiRoutesTest {
         assertThat(writer.calls).containsExactlyInAnyOrder("OrderKPIs 2", "CategoryKPIs 25", "CategoryKPIs 25",
                 "CategoryKPIs 10");
         assertThat(items.remembered).isTrue();
+        assertThat(results.stored).as("the query results kept for the curated zone, before the writes")
+                .containsExactlyInAnyOrder("order [2025-01-01, 2025-01-02]", "category [2025-01-01, 2025-01-02]");
         assertThat(batches.marked).containsExactly("b1 loaded");
     }
 
@@ -132,6 +136,7 @@ class KpiRoutesTest {
         MockEndpoint.assertIsSatisfied(context);
         assertThat(plan.asked).isZero();
         assertThat(writer.calls).isEmpty();
+        assertThat(results.stored).isEmpty();
         assertThat(batches.marked).containsExactly("b1 loaded");
     }
 
@@ -175,6 +180,19 @@ class KpiRoutesTest {
         public String choose(@Header("touchedDates") List<Date> touched) {
             asked++;
             return answer;
+        }
+    }
+
+    /** Records which table's query results were kept, for which dates. */
+    public static class StubResults {
+        final List<String> stored = Collections.synchronizedList(new ArrayList<>());
+
+        public void storeOrderKpis(@Header("touchedDates") List<Date> touched) {
+            stored.add("order " + touched);
+        }
+
+        public void storeCategoryKpis(@Header("touchedDates") List<Date> touched) {
+            stored.add("category " + touched);
         }
     }
 
