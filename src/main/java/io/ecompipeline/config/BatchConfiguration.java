@@ -113,9 +113,11 @@ public class BatchConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public CuratedZone curatedZone(@BeanInject("dataSource") DataSource dataSource,
-            @BeanInject("s3Objects") S3Objects objects, @BeanInject("s3Prefixes") S3Prefixes prefixes) {
-        return new CuratedZone(dataSource, objects, prefixes.curated());
+    public CuratedZone curatedZone(CamelContext context, @BeanInject("dataSource") DataSource dataSource,
+            @BeanInject("s3Objects") S3Objects objects, @BeanInject("s3Prefixes") S3Prefixes prefixes,
+            @PropertyInject("pipeline.curated.uploads") int uploads) {
+        return new CuratedZone(dataSource, objects, prefixes.curated(),
+                context.getExecutorServiceManager().newFixedThreadPool(this, "curated-uploads", uploads), uploads);
     }
 
     @BindToRegistry(lazy = true)

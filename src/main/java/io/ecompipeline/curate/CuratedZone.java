@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
@@ -61,12 +62,23 @@ public class CuratedZone {
     private final DataSource dataSource;
     private final S3Objects s3;
     private final String prefix;
+    private final Executor uploads;
+    private final int uploadsInFlight;
 
-    /** {@code prefix} is the zone's, ending with {@code /} ({@code pipeline.prefix.curated}, default curated/). */
-    public CuratedZone(DataSource dataSource, S3Objects s3, String prefix) {
+    /**
+     * {@code prefix} is the zone's, ending with {@code /} ({@code pipeline.prefix.curated}, default curated/); each
+     * table puts up to {@code uploadsInFlight} partitions at once on {@code uploads} ({@code pipeline.curated.uploads}).
+     */
+    public CuratedZone(DataSource dataSource, S3Objects s3, String prefix, Executor uploads, int uploadsInFlight) {
         this.dataSource = dataSource;
         this.s3 = s3;
         this.prefix = prefix;
+        this.uploads = uploads;
+        this.uploadsInFlight = uploadsInFlight;
+    }
+
+    private <T> PartitionFiles<T> files(String table, Class<T> type) {
+        return new PartitionFiles<>(s3, tablePrefix(table), type, uploads, uploadsInFlight);
     }
 
     /** The key prefix of a table ({@code orders}, {@code order_lines}, {@code order_kpis}, {@code category_kpis}). */
@@ -95,8 +107,7 @@ public class CuratedZone {
     public void writeOrders(@Header("touchedDates") List<Date> touched) throws SQLException, IOException {
         long t0 = System.nanoTime();
         Fit fit = new Fit();
-        try (PartitionFiles<CuratedRows.Order> files = new PartitionFiles<>(s3, tablePrefix("orders"),
-                CuratedRows.Order.class)) {
+        try (PartitionFiles<CuratedRows.Order> files = files("orders", CuratedRows.Order.class)) {
             stream(ORDERS, touched, r -> files.add(r.getDate(1).toLocalDate(), new CuratedRows.Order(r.getLong(2),
                     r.getLong(3), fit.input(r.getBigDecimal(4)), r.getString(5), r.getBoolean(6), r.getString(7),
                     utc(r.getTimestamp(8)))));
@@ -107,8 +118,7 @@ public class CuratedZone {
     public void writeOrderLines(@Header("touchedDates") List<Date> touched) throws SQLException, IOException {
         long t0 = System.nanoTime();
         Fit fit = new Fit();
-        try (PartitionFiles<CuratedRows.OrderLine> files = new PartitionFiles<>(s3, tablePrefix("order_lines"),
-                CuratedRows.OrderLine.class)) {
+        try (PartitionFiles<CuratedRows.OrderLine> files = files("order_lines", CuratedRows.OrderLine.class)) {
             stream(LINES, touched, r -> files.add(r.getDate(1).toLocalDate(), new CuratedRows.OrderLine(
                     r.getLong(2), r.getLong(3), r.getString(4), r.getLong(5), fit.input(r.getBigDecimal(6)),
                     fit.input(r.getBigDecimal(7)), r.getString(8), utc(r.getTimestamp(9)))));
@@ -124,8 +134,7 @@ public class CuratedZone {
         List<OrderKpi> kpis = new ArrayList<>(rows.size());
         rows.forEach(row -> kpis.add(KpiItems.orderKpi(row)));
         kpis.sort(Comparator.comparing(OrderKpi::orderDate));
-        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, tablePrefix("order_kpis"),
-                CuratedRows.OrderKpi.class)) {
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files("order_kpis", CuratedRows.OrderKpi.class)) {
             for (OrderKpi k : kpis) {
                 files.add(k.orderDate(), new CuratedRows.OrderKpi(k.totalOrders(), fit.money(k.totalRevenue()),
                         k.totalItemsSold(), k.returnRate(), k.uniqueCustomers(), k.returnedOrders()));
@@ -142,8 +151,7 @@ public class CuratedZone {
         List<CategoryKpi> kpis = new ArrayList<>(rows.size());
         rows.forEach(row -> kpis.add(KpiItems.categoryKpi(row)));
         kpis.sort(Comparator.comparing(CategoryKpi::orderDate).thenComparing(CategoryKpi::category));
-        try (PartitionFiles<CuratedRows.CategoryKpi> files = new PartitionFiles<>(s3, tablePrefix("category_kpis"),
-                CuratedRows.CategoryKpi.class)) {
+        try (PartitionFiles<CuratedRows.CategoryKpi> files = files("category_kpis", CuratedRows.CategoryKpi.class)) {
             for (CategoryKpi k : kpis) {
                 files.add(k.orderDate(), new CuratedRows.CategoryKpi(k.category(), fit.money(k.dailyRevenue()),
                         fit.money(k.avgOrderValue()), k.avgReturnRate(), k.orders(), k.returnedOrders()));

@@ -143,7 +143,7 @@ class CuratedRoutesTest {
     /** Records which table was written for which dates; normalises the dates as the real one does. */
     public static class StubZone {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        private final CuratedZone real = new CuratedZone(null, null, "curated/");
+        private final CuratedZone real = new CuratedZone(null, null, "curated/", Runnable::run, 1);
 
         public List<Date> dates(@Header("touchedDates") Collection<?> touched) {
             return real.dates(touched);

@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.jerolba.carpet.CarpetReader;
 import io.ecompipeline.common.S3Objects;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * How a curated table's partitions are put: one object per date at its fixed key, whole or not at all; a failure
  * part way leaves the partitions already put complete and the others as they were; a touched date without rows is
- * deleted. (The S3 side is a recording stand-in: what matters here is which calls are made, in which order.)
+ * deleted; the PUTs overlap, never more than the limit at once, and leave no temporary file. (The S3 side is a
+ * recording stand-in: what matters here is which calls are made.)
  */
 @Tag("unit")
 class PartitionFilesTest {
@@ -33,12 +39,25 @@ class PartitionFilesTest {
 
     @TempDir
     Path work;
+    private final ExecutorService uploads = Executors.newFixedThreadPool(4);
 
-    /** Records puts (the file's bytes) and deletes; fails the put number {@code failAt} (1-based; 0 = never). */
+    @AfterEach
+    void stop() {
+        uploads.shutdownNow();
+    }
+
+    /**
+     * Records puts (the file's bytes), deletes and the most PUTs seen at once; fails the put of the key
+     * {@code failKey}; each put takes {@code putMillis}.
+     */
     static final class RecordingObjects extends S3Objects {
-        final Map<String, byte[]> puts = new LinkedHashMap<>();
-        final List<String> deletes = new ArrayList<>();
-        int failAt;
+        final Map<String, byte[]> puts = new ConcurrentHashMap<>();
+        final List<String> deletes = new CopyOnWriteArrayList<>();
+        final List<Path> files = new CopyOnWriteArrayList<>();
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+        volatile String failKey;
+        volatile long putMillis;
 
         RecordingObjects() {
             super(null, "test");
@@ -46,13 +65,18 @@ class PartitionFilesTest {
 
         @Override
         public void put(String key, Path file, String contentType) {
-            if (puts.size() + 1 == failAt) {
-                throw new IllegalStateException("S3 unreachable");
-            }
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
+                files.add(file);
+                Thread.sleep(putMillis);
+                if (key.equals(failKey)) {
+                    throw new IllegalStateException("S3 unreachable");
+                }
                 puts.put(key, Files.readAllBytes(file));
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
+            } finally {
+                running.decrementAndGet();
             }
         }
 
@@ -62,6 +86,10 @@ class PartitionFilesTest {
         }
     }
 
+    private PartitionFiles<CuratedRows.OrderKpi> files(RecordingObjects s3, int inFlight) {
+        return new PartitionFiles<>(s3, "curated/order_kpis/", CuratedRows.OrderKpi.class, uploads, inFlight);
+    }
+
     private static CuratedRows.OrderKpi kpi(long orders) {
         return new CuratedRows.OrderKpi(orders, new BigDecimal("10.00"), orders, new BigDecimal("0.0000"), 1, 0);
     }
@@ -69,15 +97,14 @@ class PartitionFilesTest {
     @Test
     void eachDateIsOneObjectAtItsKeyAndATouchedDateWithoutRowsIsDeleted() throws Exception {
         RecordingObjects s3 = new RecordingObjects();
-        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
-                CuratedRows.OrderKpi.class)) {
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files(s3, 2)) {
             files.add(D1, kpi(1));
             files.add(D1, kpi(2));
             files.add(D3, kpi(3));
             assertThat(files.finish(List.of(D1, D2, D3))).isEqualTo(2);
             assertThat(files.rows()).isEqualTo(3);
         }
-        assertThat(s3.puts.keySet()).containsExactly("curated/order_kpis/order_date=2025-03-01/data.parquet",
+        assertThat(s3.puts.keySet()).containsExactlyInAnyOrder("curated/order_kpis/order_date=2025-03-01/data.parquet",
                 "curated/order_kpis/order_date=2025-03-03/data.parquet");
         assertThat(s3.deletes).containsExactly("curated/order_kpis/order_date=2025-03-02/data.parquet");
         Path first = Files.write(work.resolve("d1.parquet"), s3.puts.get(PartitionFiles.key("curated/order_kpis/", D1)));
@@ -88,29 +115,47 @@ class PartitionFilesTest {
     @Test
     void aFailurePartWayLeavesThePartitionsPutCompleteAndTouchesNoOther() throws Exception {
         RecordingObjects s3 = new RecordingObjects();
-        s3.failAt = 2;
-        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
-                CuratedRows.OrderKpi.class)) {
+        s3.failKey = PartitionFiles.key("curated/order_kpis/", D2);
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files(s3, 2)) {
             files.add(D1, kpi(1));
             assertThatThrownBy(() -> {
                 files.add(D2, kpi(2));
-                files.add(D3, kpi(3)); // D2's put fails here
+                files.add(D3, kpi(3)); // D2's put fails meanwhile
                 files.finish(List.of(D1, D2, D3));
             }).hasMessage("S3 unreachable");
         }
-        assertThat(s3.puts.keySet()).containsExactly(PartitionFiles.key("curated/order_kpis/", D1));
+        assertThat(s3.puts.keySet()).contains(PartitionFiles.key("curated/order_kpis/", D1))
+                .doesNotContain(s3.failKey);
         assertThat(s3.deletes).as("no date is emptied by a failed run").isEmpty();
+        assertThat(s3.files).as("temporary files left").noneMatch(Files::exists);
     }
 
     @Test
     void rowsOfADateThatDoNotComeTogetherAreRefused() throws Exception {
         RecordingObjects s3 = new RecordingObjects();
-        try (PartitionFiles<CuratedRows.OrderKpi> files = new PartitionFiles<>(s3, "curated/order_kpis/",
-                CuratedRows.OrderKpi.class)) {
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files(s3, 2)) {
             files.add(D1, kpi(1));
             files.add(D2, kpi(2));
             assertThatThrownBy(() -> files.add(D1, kpi(3))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("not together");
         }
+    }
+
+    @Test
+    void putsOverlapUpToTheLimitAndLeaveNoTemporaryFile() throws Exception {
+        RecordingObjects s3 = new RecordingObjects();
+        s3.putMillis = 50;
+        List<LocalDate> dates = new ArrayList<>();
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files(s3, 3)) {
+            for (int day = 0; day < 12; day++) {
+                LocalDate date = D1.plusDays(day);
+                dates.add(date);
+                files.add(date, kpi(day));
+            }
+            assertThat(files.finish(dates)).isEqualTo(12);
+        }
+        assertThat(s3.puts).hasSize(12);
+        assertThat(s3.mostAtOnce.get()).as("PUTs at once").isEqualTo(3);
+        assertThat(s3.files).as("temporary files left").hasSize(12).noneMatch(Files::exists);
     }
 }
