@@ -1,6 +1,8 @@
--- The CategoryKPIs the KPI step computed for the dates in header touchedDates (kpi/KpiResults keeps the rows of
--- category-kpis*.sql in pipeline.category_kpis), for the curated zone: the same columns, so the same rounding applies.
+-- The CategoryKPIs the KPI step computed (kpi/KpiResults keeps the rows of category-kpis*.sql in
+-- pipeline.category_kpis) for every date of the months of the dates in header touchedDates, for the curated zone's
+-- month partitions: the same columns, so the same rounding applies.
 SELECT category, order_date, daily_revenue, orders, returned_orders
   FROM pipeline.category_kpis
- WHERE order_date IN (:#in:touchedDates)
- ORDER BY category, order_date
+ WHERE date_trunc('month', order_date)
+       IN (SELECT date_trunc('month', d) FROM unnest(ARRAY[:#in:touchedDates]::date[]) AS touched (d))
+ ORDER BY order_date, category

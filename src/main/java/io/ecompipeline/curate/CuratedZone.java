@@ -11,14 +11,17 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * The curated zone (docs/data.md "The curated zone"): the current state of the given order dates as Parquet, one
  * partition per table and date, each replaced as a whole ({@link PartitionFiles}). Orders and lines are read with
  * one query per table for all the dates, sorted by date and streamed (a cursor, {@value #FETCH_ROWS} rows at a
- * time), so nothing here grows with the history. The KPI tables take the rows of the same KPI queries that feed
- * DynamoDB, rounded by the same code ({@link KpiItems}), so the curated KPIs equal the DynamoDB items.
+ * time), so nothing here grows with the history. The KPI tables, one partition per month, take the KPI step's own
+ * rows (kept in PostgreSQL by {@code kpi/KpiResults}), rounded by the same code ({@link KpiItems}), so the curated
+ * KPIs equal the DynamoDB items.
  */
 public class CuratedZone {
 
@@ -77,8 +81,13 @@ public class CuratedZone {
         this.uploadsInFlight = uploadsInFlight;
     }
 
-    private <T> PartitionFiles<T> files(String table, Class<T> type) {
-        return new PartitionFiles<>(s3, tablePrefix(table), type, uploads, uploadsInFlight);
+    /** The partition column of the orders' and lines' tables: one partition per order date. */
+    static final String BY_DATE = "order_date";
+    /** The partition column of the KPI tables: one partition per month of order dates. */
+    static final String BY_MONTH = "order_month";
+
+    private <T> PartitionFiles<T> files(String table, String column, Class<T> type) {
+        return new PartitionFiles<>(s3, tablePrefix(table), column, type, uploads, uploadsInFlight);
     }
 
     /** The key prefix of a table ({@code orders}, {@code order_lines}, {@code order_kpis}, {@code category_kpis}). */
@@ -107,7 +116,7 @@ public class CuratedZone {
     public void writeOrders(@Header("touchedDates") List<Date> touched) throws SQLException, IOException {
         long t0 = System.nanoTime();
         Fit fit = new Fit();
-        try (PartitionFiles<CuratedRows.Order> files = files("orders", CuratedRows.Order.class)) {
+        try (PartitionFiles<CuratedRows.Order> files = files("orders", BY_DATE, CuratedRows.Order.class)) {
             stream(ORDERS, touched, r -> files.add(r.getDate(1).toLocalDate(), new CuratedRows.Order(r.getLong(2),
                     r.getLong(3), fit.input(r.getBigDecimal(4)), r.getString(5), r.getBoolean(6), r.getString(7),
                     utc(r.getTimestamp(8)))));
@@ -118,7 +127,7 @@ public class CuratedZone {
     public void writeOrderLines(@Header("touchedDates") List<Date> touched) throws SQLException, IOException {
         long t0 = System.nanoTime();
         Fit fit = new Fit();
-        try (PartitionFiles<CuratedRows.OrderLine> files = files("order_lines", CuratedRows.OrderLine.class)) {
+        try (PartitionFiles<CuratedRows.OrderLine> files = files("order_lines", BY_DATE, CuratedRows.OrderLine.class)) {
             stream(LINES, touched, r -> files.add(r.getDate(1).toLocalDate(), new CuratedRows.OrderLine(
                     r.getLong(2), r.getLong(3), r.getString(4), r.getLong(5), fit.input(r.getBigDecimal(6)),
                     fit.input(r.getBigDecimal(7)), r.getString(8), utc(r.getTimestamp(9)))));
@@ -126,7 +135,10 @@ public class CuratedZone {
         }
     }
 
-    /** The rows of {@code sql/order-kpis*.sql} (one per date, ascending) as {@code order_kpis} partitions. */
+    /**
+     * The KPI step's OrderKPIs rows of every date in the touched dates' months ({@code sql/stored-order-kpis.sql}) as
+     * {@code order_kpis} partitions, one per month, its rows by date.
+     */
     public void writeOrderKpis(@Body List<Map<String, Object>> rows, @Header("touchedDates") List<Date> touched)
             throws IOException {
         long t0 = System.nanoTime();
@@ -134,16 +146,20 @@ public class CuratedZone {
         List<OrderKpi> kpis = new ArrayList<>(rows.size());
         rows.forEach(row -> kpis.add(KpiItems.orderKpi(row)));
         kpis.sort(Comparator.comparing(OrderKpi::orderDate));
-        try (PartitionFiles<CuratedRows.OrderKpi> files = files("order_kpis", CuratedRows.OrderKpi.class)) {
+        try (PartitionFiles<CuratedRows.OrderKpi> files = files("order_kpis", BY_MONTH, CuratedRows.OrderKpi.class)) {
             for (OrderKpi k : kpis) {
-                files.add(k.orderDate(), new CuratedRows.OrderKpi(k.totalOrders(), fit.money(k.totalRevenue()),
-                        k.totalItemsSold(), k.returnRate(), k.uniqueCustomers(), k.returnedOrders()));
+                files.add(YearMonth.from(k.orderDate()), new CuratedRows.OrderKpi(k.orderDate(), k.totalOrders(),
+                        fit.money(k.totalRevenue()), k.totalItemsSold(), k.returnRate(), k.uniqueCustomers(),
+                        k.returnedOrders()));
             }
-            done("order_kpis", files.finish(local(touched)), files.rows(), fit, t0);
+            done("order_kpis", files.finish(months(touched)), files.rows(), fit, t0);
         }
     }
 
-    /** The rows of {@code sql/category-kpis*.sql} as {@code category_kpis} partitions, by date then category. */
+    /**
+     * The KPI step's CategoryKPIs rows of every date in the touched dates' months ({@code sql/stored-category-kpis.sql})
+     * as {@code category_kpis} partitions, one per month, its rows by date then category.
+     */
     public void writeCategoryKpis(@Body List<Map<String, Object>> rows, @Header("touchedDates") List<Date> touched)
             throws IOException {
         long t0 = System.nanoTime();
@@ -151,12 +167,14 @@ public class CuratedZone {
         List<CategoryKpi> kpis = new ArrayList<>(rows.size());
         rows.forEach(row -> kpis.add(KpiItems.categoryKpi(row)));
         kpis.sort(Comparator.comparing(CategoryKpi::orderDate).thenComparing(CategoryKpi::category));
-        try (PartitionFiles<CuratedRows.CategoryKpi> files = files("category_kpis", CuratedRows.CategoryKpi.class)) {
+        try (PartitionFiles<CuratedRows.CategoryKpi> files = files("category_kpis", BY_MONTH,
+                CuratedRows.CategoryKpi.class)) {
             for (CategoryKpi k : kpis) {
-                files.add(k.orderDate(), new CuratedRows.CategoryKpi(k.category(), fit.money(k.dailyRevenue()),
-                        fit.money(k.avgOrderValue()), k.avgReturnRate(), k.orders(), k.returnedOrders()));
+                files.add(YearMonth.from(k.orderDate()), new CuratedRows.CategoryKpi(k.orderDate(), k.category(),
+                        fit.money(k.dailyRevenue()), fit.money(k.avgOrderValue()), k.avgReturnRate(), k.orders(),
+                        k.returnedOrders()));
             }
-            done("category_kpis", files.finish(local(touched)), files.rows(), fit, t0);
+            done("category_kpis", files.finish(months(touched)), files.rows(), fit, t0);
         }
     }
 
@@ -193,6 +211,10 @@ public class CuratedZone {
 
     private static List<LocalDate> local(List<Date> dates) {
         return dates.stream().map(Date::toLocalDate).toList();
+    }
+
+    private static Set<YearMonth> months(List<Date> dates) {
+        return dates.stream().map(d -> YearMonth.from(d.toLocalDate())).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static LocalDateTime utc(Timestamp t) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -22,12 +21,13 @@ import com.jerolba.carpet.TimeUnit;
 import io.ecompipeline.common.S3Objects;
 
 /**
- * Writes one curated table's partitions, one order date at a time, from rows that come sorted by date: each date's
- * rows go to a local temporary file (so memory holds one row group at most, whatever the history), which is then put
- * at the partition's one key, {@code <table>/order_date=YYYY-MM-DD/data.parquet}. A PUT replaces an object
+ * Writes one curated table's partitions, one partition value at a time, from rows that come sorted by it: each
+ * partition's rows go to a local temporary file (so memory holds one row group at most, whatever the history), which
+ * is then put at the partition's one key, {@code <table>/<column>=<value>/data.parquet} (an order date
+ * {@code order_date=YYYY-MM-DD}, or a month {@code order_month=YYYY-MM} for the KPI tables). A PUT replaces an object
  * atomically, so a reader sees the partition's previous file or its new one, never a mix; a crash leaves each
- * partition old or new, and the step's repeat writes the same bytes again. A touched date left without rows has its
- * file deleted (its KPI items are deleted from DynamoDB too).
+ * partition old or new, and the step's repeat writes the same bytes again. A touched partition left without rows has
+ * its file deleted (its KPI items are deleted from DynamoDB too).
  * <p>
  * The PUTs run on the uploads executor, up to {@code inFlight} at once, while the next dates are written: a PUT's
  * round trip (9 ms against the embedded S3, more against AWS) times one partition per date made the uploads most of
@@ -43,41 +43,44 @@ final class PartitionFiles<T> implements AutoCloseable {
 
     private final S3Objects s3;
     private final String tablePrefix;
+    private final String column;
     private final Class<T> type;
-    private final Set<LocalDate> written = new HashSet<>();
+    private final Set<String> written = new HashSet<>();
     private final Executor uploads;
     private final Semaphore inFlight;
     private final Deque<Future<?>> pending = new ArrayDeque<>();
-    private LocalDate date;
+    private String partition;
     private Path file;
     private OutputStream out;
     private CarpetWriter<T> writer;
     private long rows;
 
     /**
-     * {@code tablePrefix} ends with {@code /}: e.g. {@code curated/orders/}; up to {@code inFlight} PUTs run on
-     * {@code uploads} at once.
+     * {@code tablePrefix} ends with {@code /}: e.g. {@code curated/orders/}; {@code column} is the partition column
+     * ({@code order_date}, {@code order_month}); up to {@code inFlight} PUTs run on {@code uploads} at once.
      */
-    PartitionFiles(S3Objects s3, String tablePrefix, Class<T> type, Executor uploads, int inFlight) {
+    PartitionFiles(S3Objects s3, String tablePrefix, String column, Class<T> type, Executor uploads, int inFlight) {
         this.s3 = s3;
         this.tablePrefix = tablePrefix;
+        this.column = column;
         this.type = type;
         this.uploads = uploads;
         this.inFlight = new Semaphore(Math.max(1, inFlight));
     }
 
-    static String key(String tablePrefix, LocalDate date) {
-        return tablePrefix + "order_date=" + date + "/" + FILE;
+    static String key(String tablePrefix, String column, Object value) {
+        return tablePrefix + column + "=" + value + "/" + FILE;
     }
 
-    /** Adds a row of {@code orderDate}; the rows of one date come together (sorted by date). */
-    void add(LocalDate orderDate, T row) throws IOException {
-        if (!orderDate.equals(date)) {
-            if (written.contains(orderDate)) {
-                throw new IllegalStateException("rows of " + orderDate + " for " + tablePrefix + " are not together");
+    /** Adds a row of the partition {@code value}; the rows of one partition come together (sorted by it). */
+    void add(Object value, T row) throws IOException {
+        String next = value.toString();
+        if (!next.equals(partition)) {
+            if (written.contains(next)) {
+                throw new IllegalStateException("rows of " + next + " for " + tablePrefix + " are not together");
             }
             flush();
-            date = orderDate;
+            partition = next;
             file = Files.createTempFile("curated-", ".parquet");
             out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
             writer = new CarpetWriter.Builder<>(out, type).withDefaultTimeUnit(TimeUnit.MICROS)
@@ -87,15 +90,17 @@ final class PartitionFiles<T> implements AutoCloseable {
         rows++;
     }
 
-    /** Puts the last partition, deletes those of the touched dates that got no rows; returns the partitions put. */
-    int finish(Collection<LocalDate> touched) throws IOException {
+    /**
+     * Puts the last partition, deletes the touched partitions (values) that got no rows; returns the partitions put.
+     */
+    int finish(Collection<?> touched) throws IOException {
         flush();
         while (!pending.isEmpty()) {
             awaitUpload(pending.removeFirst());
         }
-        for (LocalDate d : touched) {
-            if (!written.contains(d)) {
-                s3.delete(key(tablePrefix, d));
+        for (Object value : touched) {
+            if (!written.contains(value.toString())) {
+                s3.delete(key(tablePrefix, column, value));
             }
         }
         return written.size();
@@ -110,7 +115,7 @@ final class PartitionFiles<T> implements AutoCloseable {
             return;
         }
         Path done = file;
-        String key = key(tablePrefix, date);
+        String key = key(tablePrefix, column, partition);
         try {
             writer.close();
             out.close();
@@ -121,7 +126,7 @@ final class PartitionFiles<T> implements AutoCloseable {
             writer = null;
         }
         upload(key, done);
-        written.add(date);
+        written.add(partition);
     }
 
     /** Puts the file on the uploads executor once fewer than {@code inFlight} PUTs run; reports a failed one early. */

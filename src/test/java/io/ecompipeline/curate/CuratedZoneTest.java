@@ -58,10 +58,11 @@ class CuratedZoneTest {
                 dates.add(row.get(0));
             }
             assertThat(dates).hasSize(31);
-            // exactly one file per table and touched date, at the partition's one key
+            // exactly one file per touched date (orders, lines) or month (KPIs), at the partition's one key
             List<String> expectedKeys = new ArrayList<>();
             for (String table : TABLES) {
-                dates.forEach(d -> expectedKeys.add("curated/" + table + "/order_date=" + d + "/data.parquet"));
+                new TreeSet<>(dates.stream().map(d -> partition(table, d)).toList())
+                        .forEach(p -> expectedKeys.add("curated/" + table + "/" + p + "/data.parquet"));
             }
             assertThat(first.keySet()).containsExactlyInAnyOrderElementsOf(expectedKeys);
 
@@ -76,13 +77,15 @@ class CuratedZoneTest {
                         "unit_price", "DECIMAL(38,6)", "line_revenue", "DECIMAL(38,6)", "batch_id", "VARCHAR",
                         "batch_arrived_at", "TIMESTAMP", "order_date", "DATE"));
                 assertThat(types(st, dir, "order_kpis")).containsExactlyEntriesOf(ordered(
-                        "total_orders", "BIGINT", "total_revenue", "DECIMAL(38,2)", "total_items_sold", "BIGINT",
-                        "return_rate", "DECIMAL(5,4)", "unique_customers", "BIGINT", "returned_orders", "BIGINT",
-                        "order_date", "DATE"));
+                        "order_date", "DATE", "total_orders", "BIGINT", "total_revenue", "DECIMAL(38,2)",
+                        "total_items_sold", "BIGINT", "return_rate", "DECIMAL(5,4)", "unique_customers", "BIGINT",
+                        "returned_orders", "BIGINT", "order_month", "VARCHAR"));
                 assertThat(types(st, dir, "category_kpis")).containsExactlyEntriesOf(ordered(
-                        "category", "VARCHAR", "daily_revenue", "DECIMAL(38,2)", "avg_order_value", "DECIMAL(38,2)",
-                        "avg_return_rate", "DECIMAL(5,4)", "orders", "BIGINT", "returned_orders", "BIGINT",
-                        "order_date", "DATE"));
+                        "order_date", "DATE", "category", "VARCHAR", "daily_revenue", "DECIMAL(38,2)",
+                        "avg_order_value", "DECIMAL(38,2)", "avg_return_rate", "DECIMAL(5,4)", "orders", "BIGINT",
+                        "returned_orders", "BIGINT", "order_month", "VARCHAR"));
+                assertThat(single(st, "SELECT count(*) FROM " + scan(dir, "order_kpis")
+                        + " WHERE strftime(order_date, '%Y-%m') <> order_month")).as("rows in their month").isEqualTo("0");
 
                 // the state's rows, each once, in its date's partition
                 assertThat(query(st, "SELECT count(*), count(DISTINCT order_id), min(order_date)::varchar, "
@@ -99,14 +102,15 @@ class CuratedZoneTest {
                         + " WHERE batch_arrived_at IS NULL OR batch_id IS NULL")).isEqualTo("0");
                 assertKpisEqualDynamoDb(pipeline, st, dir);
 
-                // a second batch touching one date: that date's partitions replaced, the others not rewritten
+                // a second batch touching one date: that date's (and month's) partitions replaced, the others not
                 assertThat(pipeline.ingest(fix, work.resolve("out2"))).isZero();
                 Map<String, byte[]> second = curated(pipeline);
                 assertThat(second.keySet()).isEqualTo(first.keySet());
                 for (String key : first.keySet()) {
-                    if (key.contains("order_date=2025-03-14/") && !key.startsWith("curated/order_lines/")) {
+                    boolean touched = key.contains("order_date=2025-03-14/") || key.contains("order_month=2025-03/");
+                    if (touched && !key.startsWith("curated/order_lines/")) {
                         assertThat(second.get(key)).as(key).isNotEqualTo(first.get(key));
-                    } else if (!key.contains("order_date=2025-03-14/")) {
+                    } else if (!touched) {
                         assertThat(second.get(key)).as(key).isEqualTo(first.get(key));
                     }
                 }
@@ -164,7 +168,8 @@ class CuratedZoneTest {
         try (LogCapture log = LogCapture.attach(); TestPipeline pipeline = TestPipeline.fresh(Map.of())) {
             assertThat(pipeline.ingest(one, work.resolve("out1"))).isZero();
             Map<String, byte[]> first = curated(pipeline);
-            assertThat(first).hasSize(8);
+            // two dates of orders and lines, one month of each KPI table
+            assertThat(first).hasSize(6);
             pipeline.app().context().createProducerTemplate().sendBodyAndHeader("direct:write-curated", null,
                     "touchedDates", List.of("2024-03-01", "2024-03-02"));
             Map<String, byte[]> repeated = curated(pipeline);
@@ -174,7 +179,8 @@ class CuratedZoneTest {
             assertThat(pipeline.ingest(two, work.resolve("out2"))).isZero();
             Map<String, byte[]> after = curated(pipeline);
             assertThat(after.keySet().stream().filter(k -> k.contains("order_date=2024-03-01/"))).isEmpty();
-            assertThat(after.keySet().stream().filter(k -> k.contains("order_date=2024-03-05/"))).hasSize(4);
+            assertThat(after.keySet().stream().filter(k -> k.contains("order_date=2024-03-05/"))).hasSize(2);
+            assertThat(after.keySet().stream().filter(k -> k.contains("order_month=2024-03/"))).hasSize(2);
             try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
                 Path dir = download(after, work.resolve("after"));
                 // an input price with more decimals than the column's 6 is rounded half-up
@@ -209,10 +215,18 @@ class CuratedZoneTest {
         return dir.resolve("curated");
     }
 
-    /** A curated table read as Athena would: every partition, order_date from the key, typed as a date. */
+    /**
+     * A curated table read as Athena would: every partition, the partition column from the key (order_date typed as a
+     * date; the KPI tables' order_month as text).
+     */
     static String scan(Path dir, String table) {
-        return "read_parquet('" + dir.resolve(table) + "/*/*.parquet', hive_partitioning = true, "
-                + "hive_types = {'order_date': DATE})";
+        return "read_parquet('" + dir.resolve(table) + "/*/*.parquet', hive_partitioning = true, hive_types = {"
+                + (table.endsWith("_kpis") ? "'order_month': VARCHAR" : "'order_date': DATE") + "})";
+    }
+
+    /** The partition of a date in a curated table: its date, or its month for the KPI tables. */
+    static String partition(String table, String date) {
+        return table.endsWith("_kpis") ? "order_month=" + date.substring(0, 7) : "order_date=" + date;
     }
 
     static Map<String, String> types(Statement duck, Path dir, String table) throws Exception {

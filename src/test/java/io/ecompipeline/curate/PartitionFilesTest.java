@@ -87,11 +87,12 @@ class PartitionFilesTest {
     }
 
     private PartitionFiles<CuratedRows.OrderKpi> files(RecordingObjects s3, int inFlight) {
-        return new PartitionFiles<>(s3, "curated/order_kpis/", CuratedRows.OrderKpi.class, uploads, inFlight);
+        return new PartitionFiles<>(s3, "curated/order_kpis/", "order_date", CuratedRows.OrderKpi.class, uploads,
+                inFlight);
     }
 
     private static CuratedRows.OrderKpi kpi(long orders) {
-        return new CuratedRows.OrderKpi(orders, new BigDecimal("10.00"), orders, new BigDecimal("0.0000"), 1, 0);
+        return new CuratedRows.OrderKpi(D1, orders, new BigDecimal("10.00"), orders, new BigDecimal("0.0000"), 1, 0);
     }
 
     @Test
@@ -107,7 +108,8 @@ class PartitionFilesTest {
         assertThat(s3.puts.keySet()).containsExactlyInAnyOrder("curated/order_kpis/order_date=2025-03-01/data.parquet",
                 "curated/order_kpis/order_date=2025-03-03/data.parquet");
         assertThat(s3.deletes).containsExactly("curated/order_kpis/order_date=2025-03-02/data.parquet");
-        Path first = Files.write(work.resolve("d1.parquet"), s3.puts.get(PartitionFiles.key("curated/order_kpis/", D1)));
+        Path first = Files.write(work.resolve("d1.parquet"),
+                s3.puts.get(PartitionFiles.key("curated/order_kpis/", "order_date", D1)));
         assertThat(new CarpetReader<>(first.toFile(), CuratedRows.OrderKpi.class).toList())
                 .containsExactly(kpi(1), kpi(2));
     }
@@ -115,7 +117,7 @@ class PartitionFilesTest {
     @Test
     void aFailurePartWayLeavesThePartitionsPutCompleteAndTouchesNoOther() throws Exception {
         RecordingObjects s3 = new RecordingObjects();
-        s3.failKey = PartitionFiles.key("curated/order_kpis/", D2);
+        s3.failKey = PartitionFiles.key("curated/order_kpis/", "order_date", D2);
         try (PartitionFiles<CuratedRows.OrderKpi> files = files(s3, 2)) {
             files.add(D1, kpi(1));
             assertThatThrownBy(() -> {
@@ -124,7 +126,7 @@ class PartitionFilesTest {
                 files.finish(List.of(D1, D2, D3));
             }).hasMessage("S3 unreachable");
         }
-        assertThat(s3.puts.keySet()).contains(PartitionFiles.key("curated/order_kpis/", D1))
+        assertThat(s3.puts.keySet()).contains(PartitionFiles.key("curated/order_kpis/", "order_date", D1))
                 .doesNotContain(s3.failKey);
         assertThat(s3.deletes).as("no date is emptied by a failed run").isEmpty();
         assertThat(s3.files).as("temporary files left").noneMatch(Files::exists);

@@ -44,7 +44,15 @@ class AthenaTablesTest {
     @TempDir
     Path work;
 
-    record Expected(Class<?> record, String location, String partition) {
+    /** A table's record, location and partition column: a date ({@code yyyy-MM-dd}) or a month string ({@code yyyy-MM}). */
+    record Expected(Class<?> record, String location, String partition, String partitionType, String format) {
+        Expected(Class<?> record, String location, String partition) {
+            this(record, location, partition, "date", "yyyy-MM-dd");
+        }
+
+        static Expected monthly(Class<?> record, String location) {
+            return new Expected(record, location, "order_month", "string", "yyyy-MM");
+        }
     }
 
     private static Map<String, Expected> expected() throws Exception {
@@ -56,9 +64,8 @@ class AthenaTablesTest {
         return Map.of(
                 "curated_orders", new Expected(CuratedRows.Order.class, curated + "orders/", "order_date"),
                 "curated_order_lines", new Expected(CuratedRows.OrderLine.class, curated + "order_lines/", "order_date"),
-                "curated_order_kpis", new Expected(CuratedRows.OrderKpi.class, curated + "order_kpis/", "order_date"),
-                "curated_category_kpis",
-                new Expected(CuratedRows.CategoryKpi.class, curated + "category_kpis/", "order_date"),
+                "curated_order_kpis", Expected.monthly(CuratedRows.OrderKpi.class, curated + "order_kpis/"),
+                "curated_category_kpis", Expected.monthly(CuratedRows.CategoryKpi.class, curated + "category_kpis/"),
                 // generate/ParquetUploads: source/payments/date=YYYY-MM-DD/, source/shipments/date=YYYY-MM-DD/
                 "source_payments", new Expected(PaymentRecord.class, "s3://${Bucket}/source/payments/", "date"),
                 "source_shipments", new Expected(ShipmentRecord.class, "s3://${Bucket}/source/shipments/", "date"));
@@ -90,12 +97,12 @@ class AthenaTablesTest {
                 }
                 assertThat(declared).as(table).containsExactlyElementsOf(columnsOfAFileWrittenWith(st, e.record()));
                 assertThat(m.group(3).replace("`", "")).as(table).isEqualTo(e.partition());
-                assertThat(m.group(4)).isEqualTo("date");
+                assertThat(m.group(4)).as(table).isEqualTo(e.partitionType());
                 assertThat(m.group(5)).isEqualTo(e.location());
                 String projection = m.group(6);
                 String p = e.partition();
                 assertThat(projection).contains("'projection.enabled' = 'true'", "'projection." + p + ".type' = 'date'",
-                        "'projection." + p + ".format' = 'yyyy-MM-dd'", "'projection." + p + ".range' = ");
+                        "'projection." + p + ".format' = '" + e.format() + "'", "'projection." + p + ".range' = ");
             }
         }
         assertThat(tables).containsExactlyInAnyOrderElementsOf(expected.keySet());
