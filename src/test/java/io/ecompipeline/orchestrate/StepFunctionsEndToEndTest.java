@@ -152,7 +152,8 @@ class StepFunctionsEndToEndTest {
         assertThat(files).allSatisfy(f -> assertThat(f.get("outcome").asText()).isIn("archived", "quarantined"));
         assertThat(activities).hasSize(4);
         assertThat(activities.get(2).get("status").asText()).as("the curated zone written").isEqualTo("curated");
-        assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("curated/")).hasSize(4 * 31);
+        // orders and lines: one file per date (31); each KPI table: one per month (the sample spans 2)
+        assertThat(pipeline.objects().keySet()).filteredOn(k -> k.startsWith("curated/")).hasSize(2 * 31 + 2 * 2);
         JsonNode validation = activities.get(0);
         assertThat(validation.get("batchId").asText()).isEqualTo(batchId);
         assertThat(validation.get("acceptedRows").asLong()).isPositive();
