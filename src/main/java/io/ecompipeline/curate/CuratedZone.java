@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The curated zone (docs/data.md "The curated zone"): the current state of the given order dates as Parquet, one
- * partition per table and date, each replaced as a whole ({@link PartitionFiles}). Orders and lines are read with
+ * partition per table and date (per month for the KPI tables), each replaced as a whole ({@link PartitionFiles}). Orders and lines are read with
  * one query per table for all the dates, sorted by date and streamed (a cursor, {@value #FETCH_ROWS} rows at a
  * time), so nothing here grows with the history. The KPI tables, one partition per month, take the KPI step's own
  * rows (kept in PostgreSQL by {@code kpi/KpiResults}), rounded by the same code ({@link KpiItems}), so the curated
@@ -46,6 +46,11 @@ public class CuratedZone {
 
     private static final Logger LOG = LoggerFactory.getLogger(CuratedZone.class);
     private static final int FETCH_ROWS = 10_000;
+
+    /** The partition column of the orders' and lines' tables: one partition per order date. */
+    static final String BY_DATE = "order_date";
+    /** The partition column of the KPI tables: one partition per month of order dates. */
+    static final String BY_MONTH = "order_month";
 
     private static final String ORDERS = """
             SELECT o.order_date, o.order_id, o.user_id, o.total_amount, o.status, o.returned, o.batch_id,
@@ -80,11 +85,6 @@ public class CuratedZone {
         this.uploads = uploads;
         this.uploadsInFlight = uploadsInFlight;
     }
-
-    /** The partition column of the orders' and lines' tables: one partition per order date. */
-    static final String BY_DATE = "order_date";
-    /** The partition column of the KPI tables: one partition per month of order dates. */
-    static final String BY_MONTH = "order_month";
 
     private <T> PartitionFiles<T> files(String table, String column, Class<T> type) {
         return new PartitionFiles<>(s3, tablePrefix(table), column, type, uploads, uploadsInFlight);

@@ -132,23 +132,9 @@ public class KpiItems {
     /** After the CategoryKPIs are written: the touched dates' keys are now those the batch wrote. */
     public void rememberCategoryKeys(@Header("touchedDates") List<Date> touched,
             @ExchangeProperty(CATEGORY_KEYS) List<CategoryKpi> written) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement forget = c.prepareStatement(
-                    "DELETE FROM pipeline.category_kpi_keys WHERE order_date = ANY (?)");
-                    PreparedStatement remember = c.prepareStatement(
-                            "INSERT INTO pipeline.category_kpi_keys (category, order_date) VALUES (?, ?)")) {
-                forget.setArray(1, c.createArrayOf("date", touched.toArray()));
-                forget.executeUpdate();
-                for (CategoryKpi k : written == null ? List.<CategoryKpi>of() : written) {
-                    remember.setString(1, k.category());
-                    remember.setDate(2, Date.valueOf(k.orderDate()));
-                    remember.addBatch();
-                }
-                remember.executeBatch();
-            }
-            c.commit();
-        }
+        List<List<Object>> keys = (written == null ? List.<CategoryKpi>of() : written).stream()
+                .map(k -> List.<Object>of(k.category(), Date.valueOf(k.orderDate()))).toList();
+        DateRows.replace(dataSource, "pipeline.category_kpi_keys", List.of("category", "order_date"), keys, touched);
     }
 
     private static WriteRequest put(Map<String, AttributeValue> item) {

@@ -1,8 +1,6 @@
 package io.ecompipeline.kpi;
 
-import java.sql.Connection;
 import java.sql.Date;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -45,28 +43,8 @@ public class KpiResults {
 
     private void replace(String table, List<String> columns, List<Map<String, Object>> rows, List<Date> touched)
             throws SQLException {
-        String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement forget = c.prepareStatement("DELETE FROM " + table + " WHERE order_date = ANY (?)");
-                    PreparedStatement store = c.prepareStatement(insert)) {
-                forget.setArray(1, c.createArrayOf("date", touched.toArray()));
-                forget.executeUpdate();
-                for (Map<String, Object> row : rows) {
-                    for (int i = 0; i < columns.size(); i++) {
-                        store.setObject(i + 1, row.get(columns.get(i)));
-                    }
-                    store.addBatch();
-                }
-                store.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        List<List<Object>> values = rows.stream()
+                .map(row -> columns.stream().map(row::get).toList()).toList();
+        DateRows.replace(dataSource, table, columns, values, touched);
     }
 }
